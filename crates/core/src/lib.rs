@@ -1,0 +1,34 @@
+//! `vetted-core` is the engine of Vetted, a workstation for confidentiality review before
+//! publication. It reads a draft into a format-neutral [`Document`] (visible text, a source map
+//! from every character back to its glyph or XML character, and every hidden item), flags
+//! suspect passages with rule packs, removes what the reviewer decided for real, verifies the
+//! export, and keeps the workspace and its tamper-evident audit log.
+//!
+//! It has no user interface: it never prints and never exits. The `vetted` CLI and the desktop
+//! app are thin front ends over it.
+//!
+//! ```
+//! use vetted_core::{ingest, scan, Limits, RuleSet};
+//!
+//! let document = ingest::read("Call 13800138000.".as_bytes(), Some("note.txt"), &Limits::default())?;
+//! assert_eq!(document.visible_text(), "Call 13800138000.");
+//! let findings = scan(&document, &RuleSet::builtin()?);
+//! # let _ = findings;
+//! # Ok::<(), vetted_core::Error>(())
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod detect;
+mod document;
+mod error;
+pub mod ingest;
+mod limits;
+
+pub use detect::{Finding, RuleSet, Severity, scan};
+pub use document::{
+    Block, Document, DocumentBuilder, Format, HiddenItem, HiddenKind, Layout, Location, Origin, PageGeometry,
+    Rect,
+};
+pub use error::{Error, ErrorKind, Result};
+pub use limits::Limits;

@@ -1,0 +1,9 @@
+# Sourced by the test and bench scripts: a project-local Python venv holding the independent
+# tools from PyPI that check our output (python-docx reads exported DOCX files). Created once,
+# reused after; pinned versions so a test run is repeatable.
+venv=".venv"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import docx' 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check python-docx==1.2.0
+fi
+export VETTED_PYTHON="$PWD/$venv/bin/python"

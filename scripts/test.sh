@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Sets up everything the tests need on a fresh Debian 12 machine and runs every test:
+# the core's unit tests, the integration tests (CLI end to end, independent tools checking what
+# we export) and, once the desktop app exists, its end-to-end tests in the real webview.
+# Used as-is by CI (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup-system.sh
+source scripts/python-env.sh
+
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# default-members: the core and the CLI; the desktop shell has its own step below.
+cargo test --locked 2>&1
