@@ -24,6 +24,9 @@ mod document;
 mod error;
 pub mod ingest;
 mod limits;
+mod normalize;
+mod redact;
+mod verify;
 
 pub use detect::{Finding, RuleSet, Severity, scan};
 pub use document::{
@@ -32,3 +35,5 @@ pub use document::{
 };
 pub use error::{Error, ErrorKind, Result};
 pub use limits::Limits;
+pub use redact::{Export, MarkStyle, PlannedArea, PlannedRange, RedactionPlan, redact};
+pub use verify::{Removed, Survivor, VerificationReport, sha256_hex};
