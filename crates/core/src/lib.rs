@@ -28,7 +28,7 @@ mod normalize;
 mod redact;
 mod verify;
 
-pub use detect::{Finding, RuleSet, Severity, scan};
+pub use detect::{Finding, MosaicConfig, PackInfo, RuleSet, Severity, scan};
 pub use document::{
     Block, Document, DocumentBuilder, Format, HiddenItem, HiddenKind, Layout, Location, Origin, PageGeometry,
     Rect,
