@@ -4,3 +4,4 @@
 mod util;
 
 mod scan_cli;
+mod scan_rules;
