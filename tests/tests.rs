@@ -3,4 +3,5 @@
 
 mod util;
 
+mod docx;
 mod scan_cli;
