@@ -19,13 +19,14 @@ mod xml;
 
 use std::collections::BTreeMap;
 
-pub(crate) use atoms::{Atom, DELETED, FALLBACK, Story};
+pub(crate) use atoms::{Atom, DELETED, FALLBACK, HIDDEN, INSTRUCTION, Story, scan as scan_story};
 pub(crate) use package::Package;
+pub(crate) use xml::{Cursor, Node, Ns, PartEncoding, Tag, decode as decode_part};
 
 use crate::document::{Document, DocumentBuilder, Format, HiddenItem, HiddenKind, Layout, Location, Origin};
 use crate::error::{Error, Result};
 use crate::limits::Limits;
-use atoms::{ChangeKind, HIDDEN, INSTRUCTION};
+use atoms::ChangeKind;
 
 /// The main document part; a package without it is not a word-processing document.
 pub(crate) const MAIN_PART: &str = "word/document.xml";

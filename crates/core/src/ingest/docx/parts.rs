@@ -7,7 +7,7 @@
 //! neutral `docProps/core.xml` (root element only) reports nothing.
 
 use super::package::Package;
-use super::xml::{self, Cursor, Node};
+use super::xml::{self, Cursor, Node, Ns};
 use crate::document::{HiddenItem, HiddenKind, Location};
 use crate::error::Result;
 use crate::limits::Limits;
@@ -175,7 +175,7 @@ fn settings(package: &Package, limits: &Limits, out: &mut Vec<HiddenItem>) -> Re
                     values.push(value);
                 }
             }
-            Node::End(_, "mailMerge") => {
+            Node::End(Ns::W, "mailMerge") => {
                 let values = mail_merge.take().unwrap_or_default();
                 out.push(item(HiddenKind::CustomData, "mail merge settings".into(), values.join("\n"), PART));
             }
