@@ -4,4 +4,5 @@
 mod util;
 
 mod docx;
+mod docx_redact;
 mod scan_cli;

@@ -34,6 +34,11 @@ pub(super) fn hidden_items(package: &Package, limits: &Limits, out: &mut Vec<Hid
             if let Some(text) = all_text(package, name, limits)? {
                 out.push(item(HiddenKind::CustomData, format!("custom XML part {name}"), text, name));
             }
+        } else if lower == "word/glossary/document.xml" {
+            // Building blocks (AutoText, Quick Parts) are stored text that no page shows.
+            if let Some(text) = all_text(package, name, limits)? {
+                out.push(item(HiddenKind::CustomData, "building blocks (glossary)".into(), text, name));
+            }
         } else if lower.starts_with("word/embeddings/") {
             out.push(item(
                 HiddenKind::EmbeddedObject,

@@ -261,3 +261,34 @@ fn an_export_holds_no_zip_comment_and_no_trailing_data() {
     let output = redact_docx(&original, &["text"], MarkStyle::Blocks);
     assert!(!output.windows(6).any(|w| w == b"SECRET"));
 }
+
+#[test]
+fn verification_refuses_an_export_that_still_holds_a_comment_or_a_passage() {
+    // A planted leak: the "export" is the original itself.
+    let comments = format!(
+        r#"<w:comments {NS}><w:comment w:id="0" w:author="Z"><w:p><w:r><w:t>note</w:t></w:r></w:p></w:comment></w:comments>"#
+    );
+    let original = docx(&paragraph(&["secret here"]), &[("word/comments.xml", &comments)]);
+    let document = ingest::read_as(&original, Format::Docx, &Limits::default()).unwrap();
+    let plan = plan_for(&original, &["secret"], MarkStyle::Blocks);
+    let error =
+        crate::verify::verify(&original, &document, &original, Format::Docx, &plan, &Limits::default())
+            .unwrap_err();
+    assert_eq!(error.kind(), crate::ErrorKind::VerificationFailed);
+    for survivor in ["(text)", "comment by Z (comment)", "(author)"] {
+        assert!(error.message().contains(survivor), "{survivor:?} not in {error}");
+    }
+}
+
+#[test]
+fn building_blocks_are_reported_and_removed() {
+    let glossary = format!(
+        "<w:glossaryDocument {NS}><w:docParts><w:docPart><w:docPartBody>{}</w:docPartBody></w:docPart></w:docParts></w:glossaryDocument>",
+        paragraph(&["stored secret"])
+    );
+    let original = docx(&paragraph(&["text"]), &[("word/glossary/document.xml", &glossary)]);
+    let before = ingest::read_as(&original, Format::Docx, &Limits::default()).unwrap();
+    assert_eq!(before.hidden_items().iter().map(|i| i.text.as_str()).collect::<Vec<_>>(), ["stored secret"]);
+    let output = redact_docx(&original, &["text"], MarkStyle::Blocks);
+    assert_eq!(part(&output, "word/glossary/document.xml"), None);
+}
