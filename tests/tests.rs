@@ -3,5 +3,7 @@
 
 mod util;
 
+mod docx;
+mod docx_redact;
 mod scan_cli;
 mod scan_rules;

@@ -4,7 +4,7 @@
 //! [`Limits`] while decoding, and every failure is an [`Error`] naming the problem — never a
 //! panic. Readers are deterministic (see `document`).
 
-mod docx;
+pub(crate) mod docx;
 mod image;
 mod pdf;
 mod text;
