@@ -3,4 +3,6 @@
 
 mod util;
 
+mod pdf_build;
+mod pdf_read;
 mod scan_cli;
