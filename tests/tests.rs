@@ -5,4 +5,5 @@ mod util;
 
 mod pdf_build;
 mod pdf_read;
+mod pdf_redact;
 mod scan_cli;

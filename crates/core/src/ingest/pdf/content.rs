@@ -87,10 +87,13 @@ pub(crate) struct Glyph {
     pub(crate) text: Option<String>,
     /// The glyph's box in page coordinates (points, top-left origin).
     pub(crate) rect: Rect,
-    /// Baseline origin and end (after the advance) in page coordinates.
+    /// Baseline origin in page coordinates.
     pub(crate) x: f32,
     pub(crate) y: f32,
-    pub(crate) end_x: f32,
+    /// The writing direction on the page (unit vector; (1, 0) for upright text).
+    pub(crate) dir: (f32, f32),
+    /// How far along `dir` the glyph advances, in points.
+    pub(crate) advance: f32,
     /// The font size as drawn on the page (points).
     pub(crate) size: f32,
     pub(crate) visibility: Visibility,
@@ -113,6 +116,9 @@ pub(crate) struct PageContent {
     pub(crate) has_paths: bool,
     /// Pages that use pattern colour spaces or shadings.
     pub(crate) has_patterns: bool,
+    /// The boxes of painted paths and images (page coordinates), which area redaction cannot
+    /// clean and must not silently leave under a box.
+    pub(crate) drawings: Vec<Rect>,
 }
 
 /// How the page box maps user space to top-left page coordinates.
@@ -336,6 +342,7 @@ impl<'a> Interpreter<'a, '_> {
         let mut gs = GraphicsState::new(ctm);
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
+        let mut path: Option<Rect> = None;
         for (index, op) in operations.iter().enumerate() {
             let nums =
                 || op.operands.iter().map(|o| number(self.doc, Some(o)).unwrap_or(0.0)).collect::<Vec<f32>>();
@@ -429,8 +436,36 @@ impl<'a> Interpreter<'a, '_> {
                     let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) else { continue };
                     self.draw_xobject(resources, name, placement, index, &gs, depth)?;
                 }
-                "BI" | "ID" | "EI" => self.content.has_images = true,
-                "m" | "l" | "c" | "v" | "y" | "re" | "h" => self.content.has_paths = true,
+                "BI" | "ID" | "EI" => {
+                    self.content.has_images = true;
+                    if op.operator == "BI" {
+                        let square = self.unit_square(&gs.ctm);
+                        self.content.drawings.push(square);
+                    }
+                }
+                "m" | "l" | "c" | "v" | "y" => {
+                    self.content.has_paths = true;
+                    for pair in nums().chunks(2) {
+                        if let [x, y] = *pair {
+                            path = Some(self.extend(path, &gs.ctm, x, y));
+                        }
+                    }
+                }
+                "re" => {
+                    self.content.has_paths = true;
+                    if let [x, y, w, h] = nums()[..] {
+                        for (px, py) in [(x, y), (x + w, y), (x, y + h), (x + w, y + h)] {
+                            path = Some(self.extend(path, &gs.ctm, px, py));
+                        }
+                    }
+                }
+                "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
+                    if let Some(bounds) = path.take() {
+                        self.content.drawings.push(bounds);
+                    }
+                }
+                "n" => path = None,
+                "h" => {}
                 "sh" => self.content.has_patterns = true,
                 "d0" | "d1" => {}
                 _ => {}
@@ -483,6 +518,8 @@ impl<'a> Interpreter<'a, '_> {
             Ok(b"Form") => {}
             Ok(b"Image") => {
                 self.content.has_images = true;
+                let square = self.unit_square(&gs.ctm);
+                self.content.drawings.push(square);
                 return Ok(());
             }
             _ => return Ok(()),
@@ -513,6 +550,29 @@ impl<'a> Interpreter<'a, '_> {
         );
         self.form_chain.pop();
         result
+    }
+
+    /// Grows a path's bounding box (page coordinates) by a user-space point.
+    fn extend(&self, bounds: Option<Rect>, ctm: &Matrix, x: f32, y: f32) -> Rect {
+        let (ux, uy) = apply(ctm, x, y);
+        let (px, py) = self.page_box.to_page(ux, uy);
+        match bounds {
+            None => Rect { x: px, y: py, width: 0.0, height: 0.0 },
+            Some(r) => {
+                let (x0, y0) = (r.x.min(px), r.y.min(py));
+                let (x1, y1) = ((r.x + r.width).max(px), (r.y + r.height).max(py));
+                Rect { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }
+            }
+        }
+    }
+
+    /// The box an image fills: the unit square through the CTM.
+    fn unit_square(&self, ctm: &Matrix) -> Rect {
+        let mut bounds = None;
+        for (x, y) in [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)] {
+            bounds = Some(self.extend(bounds, ctm, x, y));
+        }
+        bounds.unwrap_or(Rect { x: 0.0, y: 0.0, width: 0.0, height: 0.0 })
     }
 
     /// Places every glyph of one shown string and advances the text matrix.
@@ -548,10 +608,12 @@ impl<'a> Interpreter<'a, '_> {
             let (min_y, max_y) =
                 corners.iter().fold((f32::MAX, f32::MIN), |(lo, hi), c| (lo.min(c.1), hi.max(c.1)));
             let (ox, oy) = apply(&trm, 0.0, 0.0);
-            let (ex, ey) = apply(&trm, w0, 0.0);
+            let (ux, uy) = apply(&trm, 1.0, 0.0);
             let (cx, cy) = apply(&trm, w0 / 2.0, (font.ascent + font.descent) / 2.0);
             let (x, y) = self.page_box.to_page(ox, oy);
-            let (end_x, _) = self.page_box.to_page(ex, ey);
+            let (px, py) = self.page_box.to_page(ux, uy);
+            let em = ((px - x).powi(2) + (py - y).powi(2)).sqrt();
+            let dir = if em > 0.0 && em.is_finite() { ((px - x) / em, (py - y) / em) } else { (1.0, 0.0) };
             let page_size = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
             let visibility = if matches!(gs.render_mode, 3 | 7) {
                 Visibility::Invisible
@@ -571,7 +633,8 @@ impl<'a> Interpreter<'a, '_> {
                 rect: Rect { x: min_x, y: min_y, width: max_x - min_x, height: max_y - min_y },
                 x,
                 y,
-                end_x,
+                dir,
+                advance: w0 * em,
                 size: page_size,
                 visibility,
                 source: GlyphSource {

@@ -25,6 +25,15 @@ pub(crate) struct Line {
     pub(crate) joins_next: bool,
 }
 
+/// Glyphs sharing a direction and a baseline.
+struct Group {
+    direction: i32,
+    v: f32,
+    size: f32,
+    /// (position along the baseline, glyph index)
+    members: Vec<(f32, usize)>,
+}
+
 /// A gap wider than this fraction of the font size between two glyphs reads as a word space.
 const SPACE_GAP: f32 = 0.25;
 /// Glyphs whose baselines differ by less than this fraction of the font size share a line.
@@ -32,41 +41,60 @@ const SAME_LINE: f32 = 0.4;
 
 /// Lays out the glyphs listed in `selected` (indices into `glyphs`) as lines in reading order.
 pub(crate) fn lines(glyphs: &[Glyph], selected: &[usize]) -> Vec<Line> {
-    // Group by baseline. Glyphs come in drawing order, which is usually reading order, so the
-    // most recent line is tried first.
-    let mut groups: Vec<(f32, f32, Vec<usize>)> = Vec::new(); // (baseline, size, glyphs)
+    // Each glyph in its own writing frame: `u` along the baseline, `v` across it. Upright text
+    // has u = x and v = y; rotated text (a stamp at 30°) is laid out along its own baseline.
+    let frame = |g: &Glyph| {
+        let (dx, dy) = g.dir;
+        let direction = dy.atan2(dx).to_degrees().round() as i32;
+        let u = g.x * dx + g.y * dy;
+        let v = -g.x * dy + g.y * dx;
+        (direction, u, v)
+    };
+    // Group by direction and baseline. Glyphs come in drawing order, which is usually reading
+    // order, so the most recent line is tried first.
+    let mut groups: Vec<Group> = Vec::new();
     for &i in selected {
         let Some(g) = glyphs.get(i) else { continue };
         if g.text.is_none() {
             continue;
         }
+        let (direction, u, v) = frame(g);
         let size = g.size.abs().max(1.0);
-        let found =
-            groups.iter_mut().rev().find(|(y, s, _)| (g.y - *y).abs() < SAME_LINE * size.min(*s).max(1.0));
+        let found = groups
+            .iter_mut()
+            .rev()
+            .find(|l| l.direction == direction && (v - l.v).abs() < SAME_LINE * size.min(l.size).max(1.0));
         match found {
-            Some((_, _, members)) => members.push(i),
-            None => groups.push((g.y, size, vec![i])),
+            Some(line) => line.members.push((u, i)),
+            None => groups.push(Group { direction, v, size, members: vec![(u, i)] }),
         }
     }
-    let x_of = |i: usize| glyphs.get(i).map_or(0.0, |g| g.x);
-    groups.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| x_of(a.2[0]).total_cmp(&x_of(b.2[0]))));
+    for group in &mut groups {
+        group.members.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    // Upright lines first, top to bottom; then each other direction, line by line.
+    groups.sort_by(|a, b| {
+        (a.direction != 0, a.direction)
+            .cmp(&(b.direction != 0, b.direction))
+            .then(a.v.total_cmp(&b.v))
+            .then_with(|| a.members[0].0.total_cmp(&b.members[0].0))
+    });
 
     let mut lines: Vec<Line> = Vec::with_capacity(groups.len());
-    for (_, _, mut members) in groups {
-        members.sort_by(|&a, &b| x_of(a).total_cmp(&x_of(b)));
-        let mut pieces = Vec::with_capacity(members.len() + members.len() / 4);
-        let mut previous: Option<&Glyph> = None;
-        for &i in &members {
+    for group in groups {
+        let mut pieces = Vec::with_capacity(group.members.len() + group.members.len() / 4);
+        let mut previous: Option<(f32, &Glyph)> = None; // (u at the end of the glyph, glyph)
+        for &(u, i) in &group.members {
             let g = &glyphs[i];
-            if let Some(p) = previous {
-                let gap = g.x - p.end_x;
+            if let Some((end, p)) = previous {
+                let gap = u - end;
                 let spaced = ends_with_space(p) || starts_with_space(g);
                 if !spaced && gap > SPACE_GAP * g.size.abs().max(p.size.abs()) {
                     pieces.push(Piece::Space);
                 }
             }
             pieces.push(Piece::Glyph(i));
-            previous = Some(g);
+            previous = Some((u + g.advance, g));
         }
         lines.push(Line { pieces, joins_next: false });
     }
@@ -138,7 +166,8 @@ mod tests {
             rect: Rect { x, y: y - 8.0, width, height: 10.0 },
             x,
             y,
-            end_x: x + width,
+            dir: (1.0, 0.0),
+            advance: width,
             size: 10.0,
             visibility: Visibility::Visible,
             source: GlyphSource {
@@ -177,6 +206,18 @@ mod tests {
     #[test]
     fn lines_are_ordered_top_to_bottom_and_left_to_right_whatever_the_drawing_order() {
         check(&[("2", 0.0, 30.0), ("b", 5.0, 10.0), ("a", 0.0, 10.0)], "ab\n2\n");
+    }
+
+    #[test]
+    fn rotated_text_is_read_along_its_own_baseline() {
+        // "ab" written upwards (90° counter-clockwise on the page: y decreases as it advances).
+        let mut up: Vec<Glyph> =
+            [("a", 100.0), ("b", 95.0)].iter().map(|&(t, y)| glyph(t, 50.0, y, 5.0)).collect();
+        for g in &mut up {
+            g.dir = (0.0, -1.0);
+        }
+        let all: Vec<usize> = (0..up.len()).collect();
+        assert_eq!(plain(&up, &lines(&up, &all)), "ab\n");
     }
 
     #[test]
