@@ -5,5 +5,8 @@ mod util;
 
 mod docx;
 mod docx_redact;
+mod pdf_build;
+mod pdf_read;
+mod pdf_redact;
 mod scan_cli;
 mod scan_rules;

@@ -6,7 +6,7 @@
 
 pub(crate) mod docx;
 mod image;
-mod pdf;
+pub(crate) mod pdf;
 mod text;
 
 use crate::document::{Document, Format};

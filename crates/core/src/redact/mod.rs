@@ -12,6 +12,7 @@
 //! annotations, attachments, scripts, form values, earlier revisions); nothing else changes.
 
 mod docx;
+mod pdf;
 mod plan;
 mod text;
 
@@ -44,7 +45,8 @@ pub fn redact(original: &[u8], format: Format, plan: &RedactionPlan, limits: &Li
     let bytes = match format {
         Format::Txt | Format::Md => text::redact(original, &document, plan)?,
         Format::Docx => docx::redact(original, &document, plan, limits)?,
-        Format::Pdf | Format::Jpeg | Format::Png => {
+        Format::Pdf => pdf::redact(original, &document, plan, limits)?,
+        Format::Jpeg | Format::Png => {
             return Err(Error::new(
                 ErrorKind::RedactionUnsafe,
                 format!("redaction of {format} files is not available in this build yet"),
