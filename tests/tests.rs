@@ -3,4 +3,6 @@
 
 mod util;
 
+mod image_ingest;
+mod photo_builder;
 mod scan_cli;

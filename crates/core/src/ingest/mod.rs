@@ -5,7 +5,7 @@
 //! panic. Readers are deterministic (see `document`).
 
 mod docx;
-mod image;
+pub(crate) mod image;
 mod pdf;
 mod text;
 

@@ -11,6 +11,7 @@
 //! item is removed (comments, tracked changes resolved to the visible text, metadata, EXIF,
 //! annotations, attachments, scripts, form values, earlier revisions); nothing else changes.
 
+mod image;
 mod plan;
 mod text;
 
@@ -42,7 +43,8 @@ pub fn redact(original: &[u8], format: Format, plan: &RedactionPlan, limits: &Li
     plan.validate(&document)?;
     let bytes = match format {
         Format::Txt | Format::Md => text::redact(original, &document, plan)?,
-        Format::Docx | Format::Pdf | Format::Jpeg | Format::Png => {
+        Format::Jpeg | Format::Png => image::redact(original, format, plan, limits)?,
+        Format::Docx | Format::Pdf => {
             return Err(Error::new(
                 ErrorKind::RedactionUnsafe,
                 format!("redaction of {format} files is not available in this build yet"),
