@@ -4,5 +4,6 @@
 mod util;
 
 mod image_ingest;
+mod image_redact;
 mod photo_builder;
 mod scan_cli;

@@ -275,3 +275,41 @@ fn encode(picture: &DynamicImage, format: Format) -> Result<Vec<u8>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 1×1 grey JPEG with an APP1 "Exif" segment holding a one-tag TIFF (Artist "A") and a
+    /// comment, followed by trailing bytes.
+    fn tiny_jpeg_with_metadata() -> Vec<u8> {
+        let mut out = Vec::new();
+        let picture = image::GrayImage::from_pixel(1, 1, image::Luma([128]));
+        image::codecs::jpeg::JpegEncoder::new(&mut out).encode_image(&picture).unwrap();
+        let mut tiff = b"MM\0\x2A\0\0\0\x08\0\x01\x01\x3B\0\x02\0\0\0\x02A\0\0\0\0\0\0\0".to_vec();
+        let mut app1 = EXIF_PREFIX.to_vec();
+        app1.append(&mut tiff);
+        let mut with = out[..2].to_vec();
+        push_segment(&mut with, marker::APP1, &app1).unwrap();
+        push_segment(&mut with, marker::COM, b"comment").unwrap();
+        with.extend_from_slice(&out[2..]);
+        with.extend_from_slice(b"trailing");
+        with
+    }
+
+    #[test]
+    fn strip_metadata_leaves_nothing_for_the_reader_and_is_idempotent() {
+        let original = tiny_jpeg_with_metadata();
+        let limits = Limits::default();
+        assert_eq!(Photo::read(&original, Format::Jpeg, &limits).unwrap().items.len(), 3);
+        let stripped = strip_metadata(&original, Format::Jpeg).unwrap();
+        assert!(Photo::read(&stripped, Format::Jpeg, &limits).unwrap().items.is_empty());
+        assert_eq!(strip_metadata(&stripped, Format::Jpeg).unwrap(), stripped);
+    }
+
+    #[test]
+    fn the_orientation_block_is_a_valid_exif_with_that_tag_alone() {
+        let exif = crate::ingest::image::exif::parse_for_test(&orientation_tiff(6));
+        assert_eq!(exif, (6, 1));
+    }
+}

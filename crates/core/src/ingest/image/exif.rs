@@ -207,6 +207,13 @@ fn dms(value: f64) -> String {
     format!("{degrees}°{minutes}′{}.{:02}″", rest / 100, rest % 100)
 }
 
+/// The orientation and the number of fields of a TIFF block, for tests of what we write.
+#[cfg(test)]
+pub(crate) fn parse_for_test(tiff: &[u8]) -> (u8, usize) {
+    let exif = parse(tiff).expect("a valid EXIF block");
+    (orientation(&exif), exif.fields().len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
