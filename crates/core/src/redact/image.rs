@@ -278,6 +278,8 @@ fn encode(picture: &DynamicImage, format: Format) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    use image::ImageEncoder;
+
     use super::*;
 
     /// A 1×1 grey JPEG with an APP1 "Exif" segment holding a one-tag TIFF (Artist "A") and a
@@ -295,6 +297,44 @@ mod tests {
         with.extend_from_slice(&out[2..]);
         with.extend_from_slice(b"trailing");
         with
+    }
+
+    fn tiny_png_with_metadata() -> Vec<u8> {
+        let mut out = Vec::new();
+        let picture = image::RgbImage::from_pixel(3, 2, image::Rgb([1, 2, 3]));
+        image::codecs::png::PngEncoder::new(&mut out)
+            .write_image(picture.as_raw(), 3, 2, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        let ihdr_end = 8 + 25;
+        let mut with = out[..ihdr_end].to_vec();
+        push_chunk(&mut with, b"tEXt", b"Author\0Zhang San");
+        push_chunk(&mut with, b"eXIf", &orientation_tiff(6));
+        with.extend_from_slice(&out[ihdr_end..]);
+        with
+    }
+
+    proptest::proptest! {
+        /// No damaged picture makes the reader or the redactor panic: each either works or
+        /// returns an error.
+        #[test]
+        fn damaged_pictures_never_panic(
+            png in proptest::bool::ANY,
+            flips in proptest::collection::vec((0usize..4096, 0u8..=255), 0..8),
+            keep in 0usize..4096,
+        ) {
+            let (mut bytes, format) =
+                if png { (tiny_png_with_metadata(), Format::Png) } else { (tiny_jpeg_with_metadata(), Format::Jpeg) };
+            for (at, value) in flips {
+                let at = at % bytes.len();
+                bytes[at] = value;
+            }
+            bytes.truncate(keep.max(3));
+            let limits = Limits::default();
+            let _ = crate::ingest::read_as(&bytes, format, &limits);
+            let _ = strip_metadata(&bytes, format);
+            let area = PlannedArea { page: 1, rect: crate::Rect { x: 0.0, y: 0.0, width: 1.0, height: 1.0 }, reason: "r".into() };
+            let _ = redact(&bytes, format, &RedactionPlan { areas: vec![area], ..RedactionPlan::default() }, &limits);
+        }
     }
 
     #[test]

@@ -174,8 +174,8 @@ fn scan_end(bytes: &[u8], from: usize) -> Result<usize> {
         if bytes[i] == 0xFF {
             match bytes[i + 1] {
                 0x00 | 0xD0..=0xD7 => i += 2,
-                // A fill byte: the marker starts at the first 0xFF of the run.
-                0xFF => return Ok(i),
+                // Anything else is a marker, possibly after 0xFF fill bytes (compressed data
+                // never holds 0xFF 0xFF): the next piece starts at this first 0xFF.
                 _ => return Ok(i),
             }
         } else {

@@ -38,7 +38,7 @@ pub(super) fn items(exif: &Exif) -> Vec<HiddenItem> {
         items.push(item(HiddenKind::GpsPosition, "EXIF GPS position".into(), position));
     }
     for field in exif.fields() {
-        if field.ifd_num != In::PRIMARY || GPS_POSITION_TAGS.contains(&field.tag) {
+        if field.ifd_num == In::PRIMARY && GPS_POSITION_TAGS.contains(&field.tag) {
             continue;
         }
         let text = match field_text(field) {
@@ -50,7 +50,12 @@ pub(super) fn items(exif: &Exif) -> Vec<HiddenItem> {
         } else {
             HiddenKind::ImageMetadata
         };
-        items.push(item(kind, format!("EXIF {}", tag_name(field.tag)), text));
+        // Text in the thumbnail's IFD (or a later one) is as readable as in the main one.
+        let label = match field.ifd_num {
+            In::PRIMARY => format!("EXIF {}", tag_name(field.tag)),
+            In(n) => format!("EXIF {} (IFD{n})", tag_name(field.tag)),
+        };
+        items.push(item(kind, label, text));
     }
     if let Some(length) =
         exif.get_field(Tag::JPEGInterchangeFormatLength, In::THUMBNAIL).and_then(|f| f.value.get_uint(0))

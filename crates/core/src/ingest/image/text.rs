@@ -26,17 +26,35 @@ pub(crate) fn decode_legacy(bytes: &[u8]) -> String {
 /// The readable strings of a block Vetted does not decode: runs of at least four letters,
 /// digits or punctuation, separated by one space. This is what `strings` would show a curious
 /// reader, so it is what the reviewer must see.
+///
+/// The result is capped at [`MAX_STRINGS_BYTES`]: a block that large (an appended archive) is
+/// reported for what it is, and the export drops it whole anyway, so its first megabyte of
+/// strings tells the reviewer enough without making the document's text balloon.
 pub(crate) fn printable_strings(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
-    let mut runs: Vec<&str> = Vec::new();
+    let mut out = String::new();
     for run in text.split(|c: char| c.is_control() || c == char::REPLACEMENT_CHARACTER) {
         let run = run.trim();
-        if run.chars().filter(|c| !c.is_whitespace()).count() >= 4 {
-            runs.push(run);
+        if run.chars().filter(|c| !c.is_whitespace()).count() < 4 {
+            continue;
         }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let room = MAX_STRINGS_BYTES.saturating_sub(out.len());
+        if run.len() > room {
+            let cut = run.char_indices().map(|(i, _)| i).take_while(|&i| i <= room).last().unwrap_or(0);
+            out.push_str(&run[..cut]);
+            out.push('…');
+            break;
+        }
+        out.push_str(run);
     }
-    runs.join(" ")
+    out
 }
+
+/// The most text [`printable_strings`] returns for one block.
+pub(crate) const MAX_STRINGS_BYTES: usize = 1 << 20;
 
 /// Inflates zlib data (PNG zTXt and compressed iTXt), refusing more than the part limit.
 pub(crate) fn inflate(data: &[u8], limits: &Limits) -> Result<Vec<u8>> {
@@ -325,6 +343,13 @@ mod tests {
     #[test]
     fn printable_strings_keep_runs_of_four_or_more() {
         assert_eq!(printable_strings(b"\x01\x02ab\x00SN 1234567\x00\xffxyz\x03Canon"), "SN 1234567 Canon");
+    }
+
+    #[test]
+    fn printable_strings_of_a_huge_block_stop_at_the_cap() {
+        let strings = printable_strings(&vec![b'a'; MAX_STRINGS_BYTES + 10]);
+        assert_eq!(strings.len(), MAX_STRINGS_BYTES + '…'.len_utf8());
+        assert!(strings.ends_with("a…"));
     }
 
     #[test]
