@@ -295,19 +295,24 @@ fn vetted_scan_reads_a_photo_as_jpeg() {
     assert_eq!(json["format"], "jpeg");
 }
 
-/// `exiftool -json -n` on the committed photo (metadata written by exiftool itself, see
-/// `tests/data/make_photo.sh`) agrees with what Vetted reports.
-#[test]
-fn exiftool_agrees_with_our_reading_of_a_photo_it_wrote() {
+/// What `exiftool -json -n` reads from a committed fixture.
+fn exiftool_json(name: &str) -> serde_json::Value {
     let out = std::process::Command::new("exiftool")
         .args(["-json", "-n"])
-        .arg(data("photo.jpg"))
+        .arg(data(name))
         .output()
         .expect("exiftool is installed (scripts/setup-system.sh: libimage-exiftool-perl)");
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let tags = &json[0];
-    let items = hidden(&std::fs::read(data("photo.jpg")).unwrap());
+    json[0].clone()
+}
+
+/// `exiftool -json -n` on a committed photo (metadata written by exiftool itself, see
+/// `tests/data/make_photo.sh`) agrees with what Vetted reports: the GPS decimal values, and
+/// each exiftool tag in `pairs` equals the text of the item whose label starts as given.
+fn check_against_exiftool(name: &str, pairs: &[(&str, &str)]) {
+    let tags = exiftool_json(name);
+    let items = hidden(&std::fs::read(data(name)).unwrap());
     let text_of = |label: &str| {
         items
             .iter()
@@ -322,19 +327,59 @@ fn exiftool_agrees_with_our_reading_of_a_photo_it_wrote() {
         tags["GPSLongitude"].as_f64().unwrap()
     );
     assert!(gps.starts_with(&expected), "{gps:?} does not start with {expected:?}");
-    for (tag, label) in [
-        ("Artist", "EXIF Artist"),
-        ("SerialNumber", "EXIF BodySerialNumber"),
-        ("LensSerialNumber", "EXIF LensSerialNumber"),
-        ("Make", "EXIF Make"),
-        ("Model", "EXIF Model"),
-        ("Copyright", "EXIF Copyright"),
-        ("Comment", "JPEG comment"),
-        ("Creator", "XMP dc:creator"),
-        ("City", "XMP photoshop:City"),
-    ] {
+    for (tag, label) in pairs {
         assert_eq!(tags[tag].as_str().map(str::to_string), Some(text_of(label)), "{tag}");
     }
+}
+
+#[test]
+fn exiftool_agrees_with_our_reading_of_a_jpeg_it_wrote() {
+    check_against_exiftool(
+        "photo.jpg",
+        &[
+            ("Artist", "EXIF Artist"),
+            ("SerialNumber", "EXIF BodySerialNumber"),
+            ("LensSerialNumber", "EXIF LensSerialNumber"),
+            ("Make", "EXIF Make"),
+            ("Model", "EXIF Model"),
+            ("Copyright", "EXIF Copyright"),
+            ("DateTimeOriginal", "EXIF DateTimeOriginal"),
+            ("Comment", "JPEG comment"),
+            ("Creator", "XMP dc:creator"),
+            ("City", "XMP photoshop:City"),
+        ],
+    );
+    let items = hidden(&std::fs::read(data("photo.jpg")).unwrap());
     assert!(items.iter().any(|(kind, ..)| kind == "thumbnail"), "{items:?}");
-    assert!(tags["ThumbnailLength"].as_u64().unwrap() > 0);
+    assert!(exiftool_json("photo.jpg")["ThumbnailLength"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn exiftool_agrees_with_our_reading_of_a_png_it_wrote() {
+    check_against_exiftool(
+        "photo.png",
+        &[
+            ("Author", "PNG tEXt Author"),
+            ("Description", "PNG zTXt Description"),
+            ("Artist", "EXIF Artist"),
+            ("SerialNumber", "EXIF BodySerialNumber"),
+            ("Model", "EXIF Model"),
+            ("Creator", "XMP dc:creator"),
+            ("City", "XMP photoshop:City"),
+        ],
+    );
+}
+
+#[test]
+fn imagemagick_raw_profiles_in_png_text_are_decoded_like_the_blocks_they_hold() {
+    let exif = Exif { main: Ifd::default().ascii(0x013B, "Zhang San"), ..Exif::default() };
+    let bytes = [b"Exif\0\0".as_slice(), &exif.tiff()].concat();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let lines: Vec<&str> = hex.as_bytes().chunks(72).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    let value = format!("\nexif\n{:8}\n{}\n", bytes.len(), lines.join("\n"));
+    let chunk = [b"Raw profile type exif\0\0".as_slice(), &zlib_stored(value.as_bytes())].concat();
+    check(
+        &with_chunks(&png(8, 8), &[(b"zTXt", chunk)]),
+        &[("image_metadata", "EXIF Artist", "Zhang San"), REVIEW],
+    );
 }

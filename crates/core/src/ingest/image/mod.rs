@@ -217,6 +217,17 @@ fn read_png(bytes: &[u8], png: &Png, limits: &Limits) -> Result<Photo> {
                 let part = format!("PNG {}", chunk.name());
                 if keyword == XMP_KEYWORD {
                     items.extend(text::xmp_items(value.as_bytes(), "XMP"));
+                } else if let Some(profile) = keyword.strip_prefix(RAW_PROFILE_KEYWORD) {
+                    let found = raw_profile_items(profile, &value).map_err(context)?;
+                    if found.is_empty() {
+                        items.push(item(
+                            HiddenKind::ImageMetadata,
+                            format!("{part} {keyword}"),
+                            value,
+                            &part,
+                        ));
+                    }
+                    items.extend(found);
                 } else {
                     items.push(item(HiddenKind::ImageMetadata, format!("{part} {keyword}"), value, &part));
                 }
@@ -258,6 +269,41 @@ fn read_png(bytes: &[u8], png: &Png, limits: &Limits) -> Result<Photo> {
     }
     items.extend(trailing_item(bytes, png.trailing.clone(), "IEND chunk"));
     Ok(Photo { width: png.width, height: png.height, orientation: orientation.unwrap_or(1), items })
+}
+
+/// The keyword prefix under which ImageMagick stores whole metadata blocks in PNG text chunks,
+/// hex-encoded ("Raw profile type exif", "... xmp", "... iptc", "... 8bim").
+const RAW_PROFILE_KEYWORD: &str = "Raw profile type ";
+
+/// The items of an ImageMagick raw profile: "\n<name>\n<length>\n<hex digits over lines>".
+///
+/// Viewers do not show these chunks, but exiftool and ImageMagick read them, so their content
+/// is reported like the blocks they stand for (the EXIF orientation they hold is not applied
+/// by viewers, so it does not change the layout).
+fn raw_profile_items(profile: &str, value: &str) -> Result<Vec<HiddenItem>> {
+    let mut lines = value.split('\n').map(str::trim).filter(|l| !l.is_empty());
+    let (_name, length) = (lines.next(), lines.next().and_then(|l| l.parse::<usize>().ok()));
+    let digits: Vec<u8> = lines.flat_map(|l| l.bytes()).collect();
+    let bytes: Option<Vec<u8>> = digits
+        .chunks(2)
+        .map(|pair| std::str::from_utf8(pair).ok().and_then(|p| u8::from_str_radix(p, 16).ok()))
+        .collect();
+    let Some(bytes) = bytes.filter(|b| length.is_none_or(|n| n == b.len())) else {
+        return Err(Error::malformed(format!("the raw {profile} profile is not valid hex")));
+    };
+    Ok(match profile {
+        "exif" => {
+            let tiff = bytes.strip_prefix(EXIF_PREFIX).unwrap_or(&bytes);
+            exif::items(&exif::parse(tiff)?)
+        }
+        "xmp" => text::xmp_items(&bytes, "XMP"),
+        "iptc" | "8bim" => {
+            let resources = bytes.strip_prefix(b"Photoshop 3.0\0".as_slice()).unwrap_or(&bytes);
+            let found = text::photoshop_items(resources);
+            if found.is_empty() { text::iptc_items(&bytes) } else { found }
+        }
+        _ => Vec::new(),
+    })
 }
 
 /// Keyword and text of a tEXt, zTXt or iTXt chunk.

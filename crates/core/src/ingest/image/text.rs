@@ -235,7 +235,7 @@ pub(crate) fn photoshop_items(resources: &[u8]) -> Vec<HiddenItem> {
 }
 
 /// One item per IPTC application-record dataset (record 2), joined per dataset name.
-fn iptc_items(data: &[u8]) -> Vec<HiddenItem> {
+pub(crate) fn iptc_items(data: &[u8]) -> Vec<HiddenItem> {
     let mut properties: Properties = Vec::new();
     let mut pos = 0;
     while data.get(pos) == Some(&0x1C) {
