@@ -125,6 +125,30 @@ fn xmp_iptc_and_comments_in_a_jpeg_are_reported_by_block() {
 }
 
 #[test]
+fn photoshop_keeps_copies_of_xmp_and_named_resources_that_are_reported_too() {
+    let xmp = xmp_packet("<dc:creator>Wang Wu</dc:creator>");
+    let mut resources = b"Photoshop 3.0\0".to_vec();
+    for (id, data) in [(0x0424u16, xmp.as_bytes()), (0x041A, b"\0\0slice: north gate camera".as_slice())] {
+        resources.extend_from_slice(b"8BIM");
+        resources.extend_from_slice(&id.to_be_bytes());
+        resources.extend_from_slice(&[0, 0]);
+        resources.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        resources.extend_from_slice(data);
+        if data.len() % 2 == 1 {
+            resources.push(0);
+        }
+    }
+    check(
+        &with_segments(&jpeg(8, 8), &[(0xED, resources)]),
+        &[
+            ("image_metadata", "XMP dc:creator", "Wang Wu"),
+            ("image_metadata", "Photoshop resource 0x041A (26 bytes)", "slice: north gate camera"),
+            REVIEW,
+        ],
+    );
+}
+
+#[test]
 fn unknown_jpeg_segments_and_trailing_bytes_show_their_readable_strings() {
     let mut photo = with_segments(&jpeg(8, 8), &[(0xEC, b"Ducky\x00\x01owner: Wang Wu\x00".to_vec())]);
     photo.extend_from_slice(b"PK\x03\x04secret-plan.docx");

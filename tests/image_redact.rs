@@ -6,8 +6,8 @@ use image::{DynamicImage, RgbaImage};
 use vetted_core::{ErrorKind, Export, Format, Limits, PlannedArea, Rect, RedactionPlan, redact};
 
 use crate::photo_builder::{
-    Exif, Ifd, camera_exif, exif_segment, iptc_segment, jpeg, png, with_chunks, with_segments, xmp_packet,
-    xmp_segment, zlib_stored,
+    Exif, Ifd, camera_exif, chunk, exif_segment, iptc_segment, jpeg, png, with_chunks, with_segments,
+    xmp_packet, xmp_segment, zlib_stored,
 };
 use crate::util::data;
 
@@ -212,12 +212,12 @@ fn the_exiftool_made_png_is_cleaned_with_its_pixels_untouched() {
 fn png_rendering_chunks_are_kept_because_they_change_the_pixels() {
     // A palette PNG whose transparency lives in tRNS: dropping it would make the picture opaque.
     let mut original = b"\x89PNG\r\n\x1a\n".to_vec();
-    original.extend(crate::photo_builder::chunk(b"IHDR", &[0, 0, 0, 2, 0, 0, 0, 1, 8, 3, 0, 0, 0]));
-    original.extend(crate::photo_builder::chunk(b"PLTE", &[255, 0, 0, 0, 0, 255]));
-    original.extend(crate::photo_builder::chunk(b"tRNS", &[0]));
-    original.extend(crate::photo_builder::chunk(b"tEXt", b"Author\0Zhang San"));
-    original.extend(crate::photo_builder::chunk(b"IDAT", &zlib_stored(&[0, 0, 1])));
-    original.extend(crate::photo_builder::chunk(b"IEND", &[]));
+    original.extend(chunk(b"IHDR", &[0, 0, 0, 2, 0, 0, 0, 1, 8, 3, 0, 0, 0]));
+    original.extend(chunk(b"PLTE", &[255, 0, 0, 0, 0, 255]));
+    original.extend(chunk(b"tRNS", &[0]));
+    original.extend(chunk(b"tEXt", b"Author\0Zhang San"));
+    original.extend(chunk(b"IDAT", &zlib_stored(&[0, 0, 1])));
+    original.extend(chunk(b"IEND", &[]));
     let export = export(&original, Format::Png, &RedactionPlan::default());
     assert_clean(&export.bytes, "png", false);
     let pixels = decoded(&export.bytes);
@@ -336,4 +336,34 @@ fn areas_off_the_picture_or_on_another_page_are_refused() {
     check(area(1, 20.0, 0.0, 4.0, 4.0), "lies outside the picture");
     check(area(1, 0.0, 0.0, -4.0, 4.0), "is not a box");
     check(area(1, f32::NAN, 0.0, 4.0, 4.0), "is not a box");
+}
+
+#[test]
+fn an_animated_png_is_reported_once_and_exported_as_its_still_picture() {
+    let frame_control = |sequence: u32| {
+        let mut data = sequence.to_be_bytes().to_vec();
+        data.extend([8u32, 8, 0, 0].iter().flat_map(|v| v.to_be_bytes())); // size and offset
+        data.extend([0, 1, 0, 10, 0, 0]); // delay 1/10 s, no disposal, no blending
+        data
+    };
+    // acTL and the first fcTL before IDAT (the still picture is frame 1); frame 2 after it.
+    let mut original = with_chunks(
+        &png(8, 8),
+        &[(b"acTL", [2u32.to_be_bytes(), 0u32.to_be_bytes()].concat()), (b"fcTL", frame_control(0))],
+    );
+    let iend = original.len() - 12;
+    let mut frame_two = chunk(b"fcTL", &frame_control(1));
+    let rows: Vec<u8> = (0..8).flat_map(|_| std::iter::once(0).chain([0u8; 24])).collect();
+    frame_two.extend(chunk(b"fdAT", &[2u32.to_be_bytes().as_slice(), &zlib_stored(&rows)].concat()));
+    original.splice(iend..iend, frame_two);
+
+    let document = vetted_core::ingest::read(&original, None, &Limits::default()).unwrap();
+    let labels: Vec<&str> = document.hidden_items().iter().map(|i| i.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["animated PNG with 2 frames; the export keeps only the still picture", "picture content"]
+    );
+    let export = export(&original, Format::Png, &RedactionPlan::default());
+    assert_clean(&export.bytes, "png", false);
+    assert_eq!(decoded(&export.bytes), decoded(&original));
 }

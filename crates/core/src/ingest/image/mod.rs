@@ -250,6 +250,17 @@ fn read_png(bytes: &[u8], png: &Png, limits: &Limits) -> Result<Photo> {
                     "PNG tIME",
                 ));
             }
+            b"acTL" => {
+                let frames = container::read_u32(data, 0).unwrap_or(0);
+                items.push(item(
+                    HiddenKind::EmbeddedObject,
+                    format!("animated PNG with {frames} frames; the export keeps only the still picture"),
+                    String::new(),
+                    "PNG acTL",
+                ));
+            }
+            // Animation frames: reported once, by acTL.
+            b"fcTL" | b"fdAT" => {}
             b"iCCP" => {
                 let name = data.split(|&b| b == 0).next().unwrap_or_default();
                 items.push(item(

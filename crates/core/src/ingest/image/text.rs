@@ -227,11 +227,33 @@ pub(crate) fn photoshop_items(resources: &[u8]) -> Vec<HiddenItem> {
                 text: String::new(),
                 location: Location::part("IPTC"),
             }),
-            _ => {}
+            // Photoshop keeps copies of the EXIF and XMP blocks among its resources.
+            0x0422 => match super::exif::parse(data) {
+                Ok(exif) => items.extend(super::exif::items(&exif)),
+                Err(_) => items.push(resource_strings(id, data)),
+            },
+            0x0424 => items.extend(xmp_items(data, "XMP")),
+            // Print settings, resolution, layer state: mostly numbers, but some hold names
+            // (slices, URLs, paths); whatever reads as text is reported.
+            _ => {
+                let strings = printable_strings(data);
+                if !strings.is_empty() {
+                    items.push(resource_strings(id, data));
+                }
+            }
         }
         pos = data_start + ((size as usize + 1) & !1);
     }
     items
+}
+
+fn resource_strings(id: u16, data: &[u8]) -> HiddenItem {
+    HiddenItem {
+        kind: HiddenKind::ImageMetadata,
+        label: format!("Photoshop resource 0x{id:04X} ({} bytes)", data.len()),
+        text: printable_strings(data),
+        location: Location::part("Photoshop"),
+    }
 }
 
 /// One item per IPTC application-record dataset (record 2), joined per dataset name.
