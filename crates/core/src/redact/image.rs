@@ -35,7 +35,9 @@ use super::plan::{PlannedArea, RedactionPlan};
 use crate::document::Format;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ingest::image::container::{self, JpegPiece, PNG_SIGNATURE, marker};
-use crate::ingest::image::{EXIF_PREFIX, PNG_RENDERING_CHUNKS, Photo, is_adobe_transform};
+use crate::ingest::image::{
+    ADOBE_TRANSFORM_LEN, EXIF_PREFIX, PNG_RENDERING_CHUNKS, Photo, is_adobe_transform,
+};
 use crate::limits::Limits;
 
 /// Redacts a picture under `plan`: areas filled, every metadata block removed. Text ranges in
@@ -108,7 +110,9 @@ fn strip_jpeg(bytes: &[u8], limits: &Limits, orientation: u8) -> Result<Vec<u8>>
                 jfif.extend_from_slice(&[0, 0]);
                 push_segment(&mut out, marker::APP0, &jfif)?;
             }
-            marker::APP14 if is_adobe_transform(payload) => push_segment(&mut out, m, &payload[..12])?,
+            marker::APP14 if is_adobe_transform(payload) => {
+                push_segment(&mut out, m, &payload[..ADOBE_TRANSFORM_LEN])?;
+            }
             m if (marker::APP0..=marker::APP15).contains(&m) || m == marker::COM => continue,
             m if marker::is_coding(m) => {
                 if !orientation_written {

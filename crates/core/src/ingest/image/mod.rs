@@ -122,8 +122,9 @@ fn read_jpeg(bytes: &[u8], jpeg: &Jpeg) -> Result<Photo> {
                     items.extend(found);
                 }
             }
-            // Adobe's APP14 holds only the colour transform needed to decode the pixels.
-            marker::APP14 if is_adobe_transform(payload) => {}
+            // Adobe's APP14 holds only the colour transform needed to decode the pixels; the
+            // export keeps its first 12 bytes, so anything beyond them is reported below.
+            marker::APP14 if is_adobe_transform(payload) && payload.len() == ADOBE_TRANSFORM_LEN => {}
             marker::COM => items.push(item(
                 HiddenKind::ImageMetadata,
                 format!("JPEG comment (byte {at})"),
@@ -143,10 +144,13 @@ fn read_jpeg(bytes: &[u8], jpeg: &Jpeg) -> Result<Photo> {
     Ok(Photo { width: jpeg.width, height: jpeg.height, orientation: orientation.unwrap_or(1), items })
 }
 
-/// True for Adobe's APP14 colour-transform segment ("Adobe", version, two flag words and the
-/// transform byte), which carries no text.
+/// The length of Adobe's APP14 payload: "Adobe", version, two flag words, transform byte.
+pub(crate) const ADOBE_TRANSFORM_LEN: usize = 12;
+
+/// True for Adobe's APP14 colour-transform segment, which carries no text in its first
+/// [`ADOBE_TRANSFORM_LEN`] bytes.
 pub(crate) fn is_adobe_transform(payload: &[u8]) -> bool {
-    payload.starts_with(b"Adobe") && payload.len() >= 12
+    payload.starts_with(b"Adobe") && payload.len() >= ADOBE_TRANSFORM_LEN
 }
 
 /// A JFIF APP0 with a thumbnail, or a JFXX extension (which holds only a thumbnail).
