@@ -352,6 +352,33 @@ mod tests {
     }
 
     #[test]
+    fn an_export_that_still_holds_the_exif_fails_verification_naming_it() {
+        // Plants the leak: the "export" is the original itself.
+        let original = tiny_jpeg_with_metadata();
+        let limits = Limits::default();
+        let document = crate::ingest::read_as(&original, Format::Jpeg, &limits).unwrap();
+        let plan = RedactionPlan::default();
+        let err =
+            crate::verify::verify(&original, &document, &original, Format::Jpeg, &plan, &limits).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::VerificationFailed);
+        assert!(err.message().contains("EXIF Artist (image_metadata) at EXIF"), "{}", err.message());
+        assert!(err.message().contains("JPEG comment"), "{}", err.message());
+    }
+
+    /// Regression: the one-letter Artist "A" was "found" in the export's note "review it by
+    /// eye", failing a clean export.
+    #[test]
+    fn a_removed_value_that_occurs_in_the_review_note_does_not_fail_verification() {
+        let original = tiny_jpeg_with_metadata();
+        let limits = Limits::default();
+        let document = crate::ingest::read_as(&original, Format::Jpeg, &limits).unwrap();
+        let plan = RedactionPlan::default();
+        let stripped = strip_metadata(&original, Format::Jpeg).unwrap();
+        let verified = crate::verify::verify(&original, &document, &stripped, Format::Jpeg, &plan, &limits);
+        assert!(verified.is_ok(), "{verified:?}");
+    }
+
+    #[test]
     fn the_orientation_block_is_a_valid_exif_with_that_tag_alone() {
         let exif = crate::ingest::image::exif::parse_for_test(&orientation_tiff(6));
         assert_eq!(exif, (6, 1));
