@@ -367,3 +367,37 @@ fn an_animated_png_is_reported_once_and_exported_as_its_still_picture() {
     assert_clean(&export.bytes, "png", false);
     assert_eq!(decoded(&export.bytes), decoded(&original));
 }
+
+#[test]
+fn areas_are_filled_opaque_black_in_every_colour_layout() {
+    let base = DynamicImage::ImageRgba8(RgbaImage::from_fn(12, 10, |x, y| {
+        image::Rgba([(x * 20) as u8, (y * 25) as u8, 200, if x < 6 { 0 } else { 255 }])
+    }));
+    let layouts = [
+        ("grey", DynamicImage::ImageLuma8(base.to_luma8())),
+        ("grey+alpha", DynamicImage::ImageLumaA8(base.to_luma_alpha8())),
+        ("rgba", base.clone()),
+        ("rgb16", DynamicImage::ImageRgb16(base.to_rgb16())),
+        ("rgba16", DynamicImage::ImageRgba16(base.to_rgba16())),
+    ];
+    for (name, picture) in layouts {
+        let mut original = Vec::new();
+        picture.write_to(&mut std::io::Cursor::new(&mut original), image::ImageFormat::Png).unwrap();
+        let export = export(&original, Format::Png, &plan(&[(2.0, 3.0, 6.0, 4.0)]));
+        let (before, after) =
+            (image::load_from_memory(&original).unwrap(), image::load_from_memory(&export.bytes).unwrap());
+        assert_eq!(after.color(), before.color(), "{name}: the colour layout changed");
+        check_area(&before.to_rgba8(), &after.to_rgba8(), (2, 3, 8, 7), (0, 0), 0);
+    }
+    // A grey JPEG stays grey.
+    let mut grey = Vec::new();
+    DynamicImage::ImageLuma8(base.to_luma8())
+        .write_to(&mut std::io::Cursor::new(&mut grey), image::ImageFormat::Jpeg)
+        .unwrap();
+    let export = export(&grey, Format::Jpeg, &plan(&[(0.0, 0.0, 8.0, 8.0)]));
+    let after = image::load_from_memory(&export.bytes).unwrap();
+    assert_eq!(after.color(), image::ColorType::L8);
+    assert!(
+        after.to_luma8().enumerate_pixels().filter(|(x, y, _)| *x < 7 && *y < 7).all(|(.., p)| p.0[0] <= 4)
+    );
+}
