@@ -8,5 +8,8 @@ mod docx_redact;
 mod pdf_build;
 mod pdf_read;
 mod pdf_redact;
+mod image_ingest;
+mod image_redact;
+mod photo_builder;
 mod scan_cli;
 mod scan_rules;

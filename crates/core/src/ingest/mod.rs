@@ -5,7 +5,7 @@
 //! panic. Readers are deterministic (see `document`).
 
 pub(crate) mod docx;
-mod image;
+pub(crate) mod image;
 pub(crate) mod pdf;
 mod text;
 

@@ -12,6 +12,7 @@
 //! annotations, attachments, scripts, form values, earlier revisions); nothing else changes.
 
 mod docx;
+mod image;
 mod pdf;
 mod plan;
 mod text;
@@ -19,7 +20,7 @@ mod text;
 pub use plan::{MarkStyle, PlannedArea, PlannedRange, RedactionPlan};
 
 use crate::document::Format;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::ingest;
 use crate::limits::Limits;
 use crate::verify::{self, VerificationReport};
@@ -46,12 +47,7 @@ pub fn redact(original: &[u8], format: Format, plan: &RedactionPlan, limits: &Li
         Format::Txt | Format::Md => text::redact(original, &document, plan)?,
         Format::Docx => docx::redact(original, &document, plan, limits)?,
         Format::Pdf => pdf::redact(original, &document, plan, limits)?,
-        Format::Jpeg | Format::Png => {
-            return Err(Error::new(
-                ErrorKind::RedactionUnsafe,
-                format!("redaction of {format} files is not available in this build yet"),
-            ));
-        }
+        Format::Jpeg | Format::Png => image::redact(original, format, plan, limits)?,
     };
     let report = verify::verify(original, &document, &bytes, format, plan, limits)?;
     Ok(Export { bytes, report })
