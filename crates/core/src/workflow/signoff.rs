@@ -214,7 +214,8 @@ impl Workspace {
             }
             let record = ExportRecord {
                 revision: revision.number,
-                path: out.display().to_string(),
+                // Recorded absolute: the record outlives the working directory it was made in.
+                path: std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf()).display().to_string(),
                 sha256: export.report.output_sha256.clone(),
                 exported_by: actor.name.clone(),
                 exported_at: utc_now(),
