@@ -173,6 +173,13 @@ fn the_workspace_comes_from_the_option_before_or_after_the_subcommand_or_the_env
 }
 
 #[test]
+fn an_area_can_only_be_marked_on_a_pdf_or_an_image() {
+    let (office, doc) = with_document();
+    let line = office.refused_as("rita", &["mark", &doc, "--area", "10,10,50,20", "--reason", "sensitive"]);
+    assert!(line.contains("areas are marked on PDF pages and images"), "{line}");
+}
+
+#[test]
 fn usage_errors_exit_two() {
     let office = Office::new();
     for args in [
@@ -181,6 +188,8 @@ fn usage_errors_exit_two() {
         vec!["reject", "D1", "--as", "alan"],
         vec!["user", "add", "eve", "--role", "wizard", "--as", "root"],
         vec!["findings", "not-an-id"],
+        vec!["mark", "D1", "--reason", "sensitive", "--as", "rita"],
+        vec!["mark", "D1", "--area", "1,2,3", "--reason", "sensitive", "--as", "rita"],
     ] {
         assert_eq!(office.run(&args).status.code(), Some(2), "{args:?}");
     }

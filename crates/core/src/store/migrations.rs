@@ -127,8 +127,14 @@ END;
 
 /// Brings the schema of `conn` up to [`SCHEMA_VERSION`], or refuses a newer one.
 pub(crate) fn apply(conn: &mut Connection) -> Result<()> {
-    // The write lock is taken before reading the version, so two processes opening a fresh
-    // workspace at once cannot both apply the same migration.
+    // The common case, an up-to-date schema, needs no write lock: opening the workspace to
+    // read the audit log must not wait for (or block) a reviewer's write.
+    let version: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
+    // Otherwise the write lock is taken before reading the version again, so two processes
+    // opening an old workspace at once cannot both apply the same migration.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let version: u32 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if version > SCHEMA_VERSION {

@@ -207,7 +207,10 @@ impl Workspace {
     fn from_store(store: Store) -> Result<Workspace> {
         let rules_dir = store.dir().join("rules");
         let (rules, rules_source) = if rules_dir.is_dir() {
-            (RuleSet::load_dir(&rules_dir)?, format!("rules directory {}", rules_dir.display()))
+            (
+                RuleSet::load_dir(&rules_dir)?,
+                format!("rules directory (sha256 {})", rules_fingerprint(&rules_dir)?),
+            )
         } else {
             (RuleSet::builtin()?, "built-in rules".to_string())
         };
@@ -319,6 +322,26 @@ impl Workspace {
     pub(crate) fn store(&self) -> &Store {
         &self.store
     }
+}
+
+/// One SHA-256 over the names and contents of the rule packs in `dir`, in name order, so the
+/// audit log's scan entries say exactly which rules found (or missed) what: an admin editing
+/// a pack outside Vetted still changes this figure.
+fn rules_fingerprint(dir: &Path) -> Result<String> {
+    let mut packs: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    packs.sort();
+    let mut all = Vec::new();
+    for pack in packs {
+        all.extend_from_slice(pack.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());
+        all.push(0);
+        let content = std::fs::read(&pack)?;
+        all.extend_from_slice(&(content.len() as u64).to_le_bytes());
+        all.extend_from_slice(&content);
+    }
+    Ok(crate::verify::sha256_hex(&all))
 }
 
 /// The default workspace directory: `$XDG_DATA_HOME/vetted`, else `$HOME/.local/share/vetted`.
