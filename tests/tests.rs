@@ -13,3 +13,4 @@ mod image_redact;
 mod photo_builder;
 mod scan_cli;
 mod scan_rules;
+mod workspace;

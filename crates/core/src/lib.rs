@@ -19,6 +19,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod audit;
 mod detect;
 mod document;
 mod error;
@@ -26,8 +27,12 @@ pub mod ingest;
 mod limits;
 mod normalize;
 mod redact;
+mod store;
 mod verify;
+mod workflow;
 
+pub use audit::report::ReviewRecord;
+pub use audit::{AuditEntry, ChainStatus};
 pub use detect::{Finding, MosaicConfig, PackInfo, RuleSet, Severity, scan};
 pub use document::{
     Block, Document, DocumentBuilder, Format, HiddenItem, HiddenKind, Layout, Location, Origin, PageGeometry,
@@ -36,4 +41,10 @@ pub use document::{
 pub use error::{Error, ErrorKind, Result};
 pub use limits::Limits;
 pub use redact::{Export, MarkStyle, PlannedArea, PlannedRange, RedactionPlan, redact};
+pub use store::SCHEMA_VERSION;
 pub use verify::{Removed, Survivor, VerificationReport, sha256_hex};
+pub use workflow::{
+    Decision, DocState, DocumentId, ExportRecord, FindingStatus, ImportOutcome, MOSAIC_GROUPS, Mark,
+    MarkTarget, ReasonCode, ReviewedFinding, Revision, Role, Selection, Session, SignOff, SignOffKind,
+    UserInfo, Workspace, default_workspace_dir,
+};
