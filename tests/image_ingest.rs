@@ -374,8 +374,16 @@ fn exiftool_agrees_with_our_reading_of_a_jpeg_it_wrote() {
         ],
     );
     let items = hidden(&std::fs::read(data("photo.jpg")).unwrap());
+    let tags = exiftool_json("photo.jpg");
     assert!(items.iter().any(|(kind, ..)| kind == "thumbnail"), "{items:?}");
-    assert!(exiftool_json("photo.jpg")["ThumbnailLength"].as_u64().unwrap() > 0);
+    assert!(tags["ThumbnailLength"].as_u64().unwrap() > 0);
+    let icc = items.iter().find(|(_, label, _)| label == "ICC colour profile").expect("an ICC item");
+    let expected = format!(
+        "description: {}; copyright: {}",
+        tags["ProfileDescription"].as_str().unwrap(),
+        tags["ProfileCopyright"].as_str().unwrap()
+    );
+    assert_eq!(icc.2, expected);
 }
 
 #[test]

@@ -81,6 +81,7 @@ fn read_jpeg(bytes: &[u8], jpeg: &Jpeg) -> Result<Photo> {
     let mut items = Vec::new();
     let mut orientation = None;
     let mut extended_xmp = Vec::new();
+    let mut icc_profile = Vec::new();
     for piece in &jpeg.pieces {
         let JpegPiece::Segment { marker: m, bytes: range, payload } = piece else { continue };
         let payload = &bytes[payload.clone()];
@@ -102,12 +103,10 @@ fn read_jpeg(bytes: &[u8], jpeg: &Jpeg) -> Result<Photo> {
                 extended_xmp
                     .extend_from_slice(payload.get(XMP_EXTENSION_PREFIX.len() + 40..).unwrap_or_default());
             }
-            marker::APP2 if payload.starts_with(b"ICC_PROFILE\0") => items.push(item(
-                HiddenKind::ImageMetadata,
-                format!("ICC colour profile (APP2 at byte {at})"),
-                text::printable_strings(payload.get(14..).unwrap_or_default()),
-                "ICC",
-            )),
+            marker::APP2 if payload.starts_with(b"ICC_PROFILE\0") => {
+                // A profile over 64 KiB spans several segments, numbered from 1, in order.
+                icc_profile.extend_from_slice(payload.get(14..).unwrap_or_default());
+            }
             marker::APP2 if payload.starts_with(b"MPF\0") => items.push(item(
                 HiddenKind::EmbeddedObject,
                 format!("multi-picture index (APP2 at byte {at}): further pictures follow the main one"),
@@ -136,6 +135,14 @@ fn read_jpeg(bytes: &[u8], jpeg: &Jpeg) -> Result<Photo> {
             }
             _ => {}
         }
+    }
+    if !icc_profile.is_empty() {
+        items.push(item(
+            HiddenKind::ImageMetadata,
+            "ICC colour profile".into(),
+            text::icc_text(&icc_profile),
+            "ICC",
+        ));
     }
     if !extended_xmp.is_empty() {
         items.extend(text::xmp_items(&extended_xmp, "XMP (extended)"));
@@ -266,13 +273,12 @@ fn read_png(bytes: &[u8], png: &Png, limits: &Limits) -> Result<Photo> {
             // Animation frames: reported once, by acTL.
             b"fcTL" | b"fdAT" => {}
             b"iCCP" => {
-                let name = data.split(|&b| b == 0).next().unwrap_or_default();
-                items.push(item(
-                    HiddenKind::ImageMetadata,
-                    "ICC colour profile".into(),
-                    text::decode_legacy(name),
-                    "PNG iCCP",
-                ));
+                let (name, rest) =
+                    split_nul(data).ok_or_else(|| context(Error::malformed("no profile name")))?;
+                let profile = text::inflate(rest.get(1..).unwrap_or_default(), limits).map_err(context)?;
+                let parts = [text::decode_legacy(name), text::icc_text(&profile)];
+                let text = parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join("; ");
+                items.push(item(HiddenKind::ImageMetadata, "ICC colour profile".into(), text, "PNG iCCP"));
             }
             _ => items.push(item(
                 HiddenKind::ImageMetadata,
