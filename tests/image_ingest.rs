@@ -299,6 +299,14 @@ fn a_zip_bomb_in_a_png_text_chunk_is_refused() {
 }
 
 #[test]
+fn a_picture_flooded_with_metadata_chunks_is_refused() {
+    let flood: Vec<(&[u8; 4], Vec<u8>)> = (0..10_002).map(|_| (b"tEXt", b"k\0v".to_vec())).collect();
+    let (kind, message) = error(&with_chunks(&png(8, 8), &flood), &Limits::default());
+    assert_eq!(kind, ErrorKind::LimitExceeded);
+    assert!(message.contains("more than 10000 metadata blocks"), "{message}");
+}
+
+#[test]
 fn vetted_scan_names_a_broken_photo_in_one_line_and_exits_one() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.jpg");

@@ -12,6 +12,18 @@ use std::ops::Range;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 
+/// Most segments (JPEG) or chunks (PNG) in one picture. Real pictures have tens, or a few
+/// thousand IDAT chunks for a very large PNG; the bound keeps a file of millions of empty
+/// chunks from costing gigabytes of bookkeeping.
+pub(crate) const MAX_BLOCKS: usize = 1_000_000;
+
+fn too_many_blocks(count: usize, what: &str) -> Result<()> {
+    if count >= MAX_BLOCKS {
+        return Err(Error::limit(format!("the picture has more than {MAX_BLOCKS} {what}")));
+    }
+    Ok(())
+}
+
 /// The PNG file signature.
 pub(crate) const PNG_SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
 
@@ -98,6 +110,7 @@ pub(crate) fn parse_jpeg(bytes: &[u8], limits: &Limits) -> Result<Jpeg> {
     let mut seen_scan = false;
     let mut pos = 2;
     loop {
+        too_many_blocks(pieces.len(), "segments")?;
         let Some(&byte) = bytes.get(pos) else {
             return Err(Error::malformed(format!(
                 "truncated JPEG: the file ends at byte {pos} without an end-of-image marker"
@@ -266,6 +279,7 @@ pub(crate) fn parse_png(bytes: &[u8], limits: &Limits) -> Result<Png> {
     let mut size = None;
     let mut pos = 8;
     loop {
+        too_many_blocks(chunks.len(), "chunks")?;
         let start = pos;
         let (Some(length), Some(kind)) =
             (read_u32(bytes, pos), bytes.get(pos + 4..pos + 8).and_then(|k| <[u8; 4]>::try_from(k).ok()))

@@ -31,6 +31,19 @@ const XMP_EXTENSION_PREFIX: &[u8] = b"http://ns.adobe.com/xmp/extension/\0";
 /// The PNG text keyword under which XMP is stored.
 const XMP_KEYWORD: &str = "XML:com.adobe.xmp";
 
+/// Most metadata items one picture may yield. A camera writes a few dozen; a file with more
+/// than this is built to flood the reviewer (or the memory) and is refused.
+pub(crate) const MAX_METADATA_ITEMS: usize = 10_000;
+
+fn too_many_items(items: &[HiddenItem]) -> Result<()> {
+    if items.len() > MAX_METADATA_ITEMS {
+        return Err(Error::limit(format!(
+            "the picture holds more than {MAX_METADATA_ITEMS} metadata blocks"
+        )));
+    }
+    Ok(())
+}
+
 /// The note every picture gets.
 const REVIEW_BY_EYE: &str = "the picture itself may show a restricted area: review it by eye";
 
@@ -83,6 +96,7 @@ fn read_jpeg(bytes: &[u8], jpeg: &Jpeg) -> Result<Photo> {
     let mut extended_xmp = Vec::new();
     let mut icc_profile = Vec::new();
     for piece in &jpeg.pieces {
+        too_many_items(&items)?;
         let JpegPiece::Segment { marker: m, bytes: range, payload } = piece else { continue };
         let payload = &bytes[payload.clone()];
         let at = range.start;
@@ -216,6 +230,7 @@ fn read_png(bytes: &[u8], png: &Png, limits: &Limits) -> Result<Photo> {
     let mut items = Vec::new();
     let mut orientation = None;
     for chunk in &png.chunks {
+        too_many_items(&items)?;
         if chunk.is_critical() || PNG_RENDERING_CHUNKS.contains(&&chunk.kind) {
             continue;
         }
