@@ -103,11 +103,11 @@ fn read_jpeg(bytes: &[u8], jpeg: &Jpeg) -> Result<Photo> {
         match *m {
             marker::APP0 => items.extend(app0_thumbnail(payload)),
             marker::APP1 if payload.starts_with(EXIF_PREFIX) => {
-                let exif = exif::parse(&payload[EXIF_PREFIX.len()..])
+                let block = exif::read_block(&payload[EXIF_PREFIX.len()..])
                     .map_err(|e| e.context(format!("APP1 segment at byte {at}")))?;
                 // Viewers follow the first EXIF block; so does the layout.
-                orientation.get_or_insert(exif::orientation(&exif));
-                items.extend(exif::items(&exif));
+                orientation.get_or_insert(block.orientation);
+                items.extend(block.items);
             }
             marker::APP1 if payload.starts_with(XMP_PREFIX) => {
                 items.extend(text::xmp_items(&payload[XMP_PREFIX.len()..], "XMP"));
@@ -259,9 +259,9 @@ fn read_png(bytes: &[u8], png: &Png, limits: &Limits) -> Result<Photo> {
                 }
             }
             b"eXIf" => {
-                let exif = exif::parse(data).map_err(context)?;
-                orientation.get_or_insert(exif::orientation(&exif));
-                items.extend(exif::items(&exif));
+                let block = exif::read_block(data).map_err(context)?;
+                orientation.get_or_insert(block.orientation);
+                items.extend(block.items);
             }
             b"tIME" if data.len() == 7 => {
                 let year = u16::from_be_bytes([data[0], data[1]]);
@@ -330,7 +330,7 @@ fn raw_profile_items(profile: &str, value: &str) -> Result<Vec<HiddenItem>> {
     Ok(match profile {
         "exif" => {
             let tiff = bytes.strip_prefix(EXIF_PREFIX).unwrap_or(&bytes);
-            exif::items(&exif::parse(tiff)?)
+            exif::read_block(tiff)?.items
         }
         "xmp" => text::xmp_items(&bytes, "XMP"),
         "iptc" | "8bim" => {

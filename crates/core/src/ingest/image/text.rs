@@ -289,8 +289,8 @@ pub(crate) fn photoshop_items(resources: &[u8]) -> Vec<HiddenItem> {
                 location: Location::part("IPTC"),
             }),
             // Photoshop keeps copies of the EXIF and XMP blocks among its resources.
-            0x0422 => match super::exif::parse(data) {
-                Ok(exif) => items.extend(super::exif::items(&exif)),
+            0x0422 => match super::exif::read_block(data) {
+                Ok(block) => items.extend(block.items),
                 Err(_) => items.push(resource_strings(id, data)),
             },
             0x0424 => items.extend(xmp_items(data, "XMP")),
