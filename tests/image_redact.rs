@@ -401,3 +401,26 @@ fn areas_are_filled_opaque_black_in_every_colour_layout() {
         after.to_luma8().enumerate_pixels().filter(|(x, y, _)| *x < 7 && *y < 7).all(|(.., p)| p.0[0] <= 4)
     );
 }
+
+#[test]
+fn stray_bytes_between_jpeg_segments_are_reported_and_dropped() {
+    let clean = jpeg(16, 16);
+    // After the first segment (the encoder's JFIF APP0), where a decoder expects a marker.
+    let first_end = 4 + usize::from(u16::from_be_bytes([clean[4], clean[5]]));
+    let original = [&clean[..first_end], b"north gate stray note".as_slice(), &clean[first_end..]].concat();
+    let document = vetted_core::ingest::read(&original, None, &Limits::default()).unwrap();
+    let item = &document.hidden_items()[0];
+    assert_eq!(
+        (item.label.as_str(), item.text.as_str()),
+        (format!("21 stray bytes at byte {first_end}, skipped by viewers").as_str(), "north gate stray note")
+    );
+    let export = export(&original, Format::Jpeg, &RedactionPlan::default());
+    assert_clean(&export.bytes, "jpg", false);
+    assert_eq!(
+        export.bytes,
+        vetted_core::redact(&clean, Format::Jpeg, &RedactionPlan::default(), &Limits::default())
+            .unwrap()
+            .bytes
+    );
+    assert_eq!(decoded(&export.bytes), decoded(&original));
+}

@@ -85,6 +85,9 @@ pub(crate) enum JpegPiece {
     /// Entropy-coded data following a start-of-scan header, with its stuffed bytes and restart
     /// markers.
     Scan(Range<usize>),
+    /// Bytes where a marker should be, which decoders skip (libjpeg warns "extraneous bytes
+    /// before marker" and shows the picture): they can hold anything, and exports drop them.
+    Extraneous(Range<usize>),
 }
 
 /// A JPEG file split into its pieces.
@@ -117,9 +120,10 @@ pub(crate) fn parse_jpeg(bytes: &[u8], limits: &Limits) -> Result<Jpeg> {
             )));
         };
         if byte != 0xFF {
-            return Err(Error::malformed(format!(
-                "broken JPEG: expected a marker at byte {pos}, found 0x{byte:02X}"
-            )));
+            let skipped = bytes[pos..].iter().position(|&b| b == 0xFF).map_or(bytes.len(), |n| pos + n);
+            pieces.push(JpegPiece::Extraneous(pos..skipped));
+            pos = skipped;
+            continue;
         }
         let start = pos;
         // Any number of 0xFF fill bytes may precede a marker.
@@ -387,11 +391,19 @@ mod tests {
     }
 
     #[test]
+    fn extraneous_bytes_before_a_marker_are_skipped_as_decoders_do() {
+        let bytes = jpeg(&[b"junk", SOF, b"\x00\x00", SOS, &[0x12], &[0xFF, 0xD9]]);
+        let parsed = parse_jpeg(&bytes, &Limits::default()).unwrap();
+        assert_eq!(parsed.pieces[0], JpegPiece::Extraneous(2..6));
+        assert_eq!(parsed.pieces[2], JpegPiece::Extraneous(19..21));
+    }
+
+    #[test]
     fn broken_jpegs_are_refused_with_the_reason() {
         check_jpeg_error(&jpeg(&[SOF, SOS, &[1, 2, 3]]), "ends inside the compressed picture data");
         check_jpeg_error(&jpeg(&[SOF]), "without an end-of-image marker");
         check_jpeg_error(&jpeg(&[&[0xFF, 0xE1, 0x40, 0x00, 1, 2]]), "past the end of the file");
-        check_jpeg_error(&jpeg(&[&[0x13, 0x37]]), "expected a marker at byte 2");
+        check_jpeg_error(&jpeg(&[&[0x13, 0x37]]), "without an end-of-image marker");
         check_jpeg_error(&jpeg(&[SOS, &[0xFF, 0xD9]]), "before the start-of-frame");
         check_jpeg_error(&jpeg(&[&[0xFF, 0xD9]]), "before any scan data");
         check_jpeg_error(&jpeg(&[SOF, SOF]), "more than one start-of-frame");

@@ -97,7 +97,19 @@ fn read_jpeg(bytes: &[u8], jpeg: &Jpeg) -> Result<Photo> {
     let mut icc_profile = Vec::new();
     for piece in &jpeg.pieces {
         too_many_items(&items)?;
-        let JpegPiece::Segment { marker: m, bytes: range, payload } = piece else { continue };
+        let (m, range, payload) = match piece {
+            JpegPiece::Segment { marker, bytes, payload } => (marker, bytes, payload),
+            JpegPiece::Extraneous(range) => {
+                items.push(item(
+                    HiddenKind::EmbeddedObject,
+                    format!("{} stray bytes at byte {}, skipped by viewers", range.len(), range.start),
+                    text::printable_strings(&bytes[range.clone()]),
+                    "stray data",
+                ));
+                continue;
+            }
+            JpegPiece::Scan(_) => continue,
+        };
         let payload = &bytes[payload.clone()];
         let at = range.start;
         match *m {
