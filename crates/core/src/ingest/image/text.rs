@@ -135,7 +135,9 @@ fn xmp_properties(xml: &str) -> Option<Properties> {
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let name: String = AsRef::<str>::as_ref(&e.name()).to_owned();
-                for attribute in e.attributes().flatten() {
+                for attribute in e.attributes() {
+                    // A broken attribute sends the packet to the fallback rather than vanish.
+                    let attribute = attribute.ok()?;
                     let key: String = AsRef::<str>::as_ref(&attribute.key).to_owned();
                     let value = attribute.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok()?;
                     if key == "rdf:resource" {
@@ -174,19 +176,30 @@ fn xmp_properties(xml: &str) -> Option<Properties> {
     Some(properties)
 }
 
-/// Text with everything between `<` and `>` removed and whitespace collapsed.
+/// Text with the markup removed and whitespace collapsed: what lies between tags, and the
+/// quoted attribute values inside them (where XMP keeps many properties).
 fn strip_tags(text: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
+    let mut quote: Option<char> = None;
     for c in text.chars() {
-        match c {
-            '<' => {
+        match (in_tag, quote, c) {
+            (false, _, '<') => {
                 in_tag = true;
                 out.push(' ');
             }
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+            (false, _, c) => out.push(c),
+            (true, None, '>') => in_tag = false,
+            (true, None, '"' | '\'') => {
+                quote = Some(c);
+                out.push(' ');
+            }
+            (true, Some(q), c) if c == q => {
+                quote = None;
+                out.push(' ');
+            }
+            (true, Some(_), c) => out.push(c),
+            (true, None, _) => {}
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -421,6 +434,10 @@ mod tests {
     #[test]
     fn a_broken_xmp_packet_is_still_reported_with_its_tags_stripped() {
         check_xmp("<a><b>secret site</c>", &[("XMP packet", "secret site")]);
+        check_xmp(
+            r#"<d photoshop:City="北京" dc:title='gate 3'><b>text</c>"#,
+            &[("XMP packet", "北京 gate 3 text")],
+        );
     }
 
     #[test]
