@@ -309,6 +309,16 @@ fn areas_are_drawn_on_the_picture_as_shown_and_the_export_is_upright() {
 }
 
 #[test]
+fn a_jpeg_area_follows_the_orientation_too() {
+    // Orientation 8: the stored 32×24 picture is shown turned 90° counter-clockwise, 24×32.
+    let original = with_orientation(jpeg(32, 24), Format::Jpeg, 8);
+    let export = export(&original, Format::Jpeg, &plan(&[(8.0, 16.0, 8.0, 8.0)]));
+    assert_clean(&export.bytes, "jpg", false);
+    let upright = DynamicImage::ImageRgba8(decoded(&original)).rotate270().to_rgba8();
+    check_area(&upright, &decoded(&export.bytes), (8, 16, 16, 24), (1, 8), 12);
+}
+
+#[test]
 fn the_same_picture_and_plan_give_the_same_bytes() {
     for (format, original) in [(Format::Jpeg, loaded_jpeg()), (Format::Png, loaded_png())] {
         for plan in [RedactionPlan::default(), plan(&[(3.0, 4.0, 10.0, 10.0)])] {
