@@ -283,9 +283,39 @@ fn an_exif_ifd_that_points_back_to_itself_is_refused() {
     tiff.extend_from_slice(&[0, 1, 0x01, 0x0F, 0, 2, 0, 0, 0, 2, b'X', 0, 0, 0]);
     tiff.extend_from_slice(&8u32.to_be_bytes());
     let photo = with_segments(&jpeg(8, 8), &[(0xE1, [b"Exif\0\0".as_slice(), &tiff].concat())]);
-    check_error(&photo, ErrorKind::Malformed, "EXIF block is broken");
+    check_error(&photo, ErrorKind::Hostile, "the EXIF block is built to loop: Already visited IFD detected");
     let picture = with_chunks(&png(8, 8), &[(b"eXIf", tiff)]);
-    check_error(&picture, ErrorKind::Malformed, "EXIF block is broken");
+    check_error(&picture, ErrorKind::Hostile, "the EXIF block is built to loop");
+}
+
+#[test]
+fn a_damaged_exif_block_is_read_as_far_as_it_goes_and_its_strings_reported() {
+    // IFD0: an ImageDescription whose 100 bytes would lie past the block, then Artist "Wu".
+    let mut tiff = b"MM\0\x2A\0\0\0\x08\0\x02".to_vec();
+    tiff.extend_from_slice(&[0x01, 0x0E, 0, 2, 0, 0, 0, 100, 0, 0, 0xFF, 0xFF]);
+    tiff.extend_from_slice(&[0x01, 0x3B, 0, 2, 0, 0, 0, 3, b'W', b'u', 0, 0]);
+    tiff.extend_from_slice(&[0, 0, 0, 0]);
+    tiff.extend_from_slice(b"note: camera of Zhang San");
+    check(
+        &with_segments(&jpeg(8, 8), &[(0xE1, [b"Exif\0\0".as_slice(), &tiff].concat())]),
+        &[
+            ("image_metadata", "EXIF Artist", "Wu"),
+            (
+                "image_metadata",
+                "EXIF block partly unreadable (Truncated field value)",
+                "note: camera of Zhang San",
+            ),
+            REVIEW,
+        ],
+    );
+    // A block that is not TIFF at all is reported by its strings alone.
+    check(
+        &with_chunks(&png(8, 8), &[(b"eXIf", b"JUNK not a tiff block".to_vec())]),
+        &[
+            ("image_metadata", "EXIF block unreadable (Invalid TIFF byte order)", "JUNK not a tiff block"),
+            REVIEW,
+        ],
+    );
 }
 
 #[test]
@@ -296,6 +326,14 @@ fn a_zip_bomb_in_a_png_text_chunk_is_refused() {
         &[(b"zTXt", [b"Comment\0\0".as_slice(), &zlib_stored(&[b'a'; 100])].concat())],
     );
     assert_eq!(error(&picture, &limits).0, ErrorKind::LimitExceeded);
+}
+
+#[test]
+fn a_picture_flooded_with_metadata_chunks_is_refused() {
+    let flood: Vec<(&[u8; 4], Vec<u8>)> = (0..10_002).map(|_| (b"tEXt", b"k\0v".to_vec())).collect();
+    let (kind, message) = error(&with_chunks(&png(8, 8), &flood), &Limits::default());
+    assert_eq!(kind, ErrorKind::LimitExceeded);
+    assert!(message.contains("more than 10000 metadata blocks"), "{message}");
 }
 
 #[test]
@@ -374,8 +412,16 @@ fn exiftool_agrees_with_our_reading_of_a_jpeg_it_wrote() {
         ],
     );
     let items = hidden(&std::fs::read(data("photo.jpg")).unwrap());
+    let tags = exiftool_json("photo.jpg");
     assert!(items.iter().any(|(kind, ..)| kind == "thumbnail"), "{items:?}");
-    assert!(exiftool_json("photo.jpg")["ThumbnailLength"].as_u64().unwrap() > 0);
+    assert!(tags["ThumbnailLength"].as_u64().unwrap() > 0);
+    let icc = items.iter().find(|(_, label, _)| label == "ICC colour profile").expect("an ICC item");
+    let expected = format!(
+        "description: {}; copyright: {}",
+        tags["ProfileDescription"].as_str().unwrap(),
+        tags["ProfileCopyright"].as_str().unwrap()
+    );
+    assert_eq!(icc.2, expected);
 }
 
 #[test]

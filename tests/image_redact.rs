@@ -309,6 +309,16 @@ fn areas_are_drawn_on_the_picture_as_shown_and_the_export_is_upright() {
 }
 
 #[test]
+fn a_jpeg_area_follows_the_orientation_too() {
+    // Orientation 8: the stored 32×24 picture is shown turned 90° counter-clockwise, 24×32.
+    let original = with_orientation(jpeg(32, 24), Format::Jpeg, 8);
+    let export = export(&original, Format::Jpeg, &plan(&[(8.0, 16.0, 8.0, 8.0)]));
+    assert_clean(&export.bytes, "jpg", false);
+    let upright = DynamicImage::ImageRgba8(decoded(&original)).rotate270().to_rgba8();
+    check_area(&upright, &decoded(&export.bytes), (8, 16, 16, 24), (1, 8), 12);
+}
+
+#[test]
 fn the_same_picture_and_plan_give_the_same_bytes() {
     for (format, original) in [(Format::Jpeg, loaded_jpeg()), (Format::Png, loaded_png())] {
         for plan in [RedactionPlan::default(), plan(&[(3.0, 4.0, 10.0, 10.0)])] {
@@ -400,4 +410,27 @@ fn areas_are_filled_opaque_black_in_every_colour_layout() {
     assert!(
         after.to_luma8().enumerate_pixels().filter(|(x, y, _)| *x < 7 && *y < 7).all(|(.., p)| p.0[0] <= 4)
     );
+}
+
+#[test]
+fn stray_bytes_between_jpeg_segments_are_reported_and_dropped() {
+    let clean = jpeg(16, 16);
+    // After the first segment (the encoder's JFIF APP0), where a decoder expects a marker.
+    let first_end = 4 + usize::from(u16::from_be_bytes([clean[4], clean[5]]));
+    let original = [&clean[..first_end], b"north gate stray note".as_slice(), &clean[first_end..]].concat();
+    let document = vetted_core::ingest::read(&original, None, &Limits::default()).unwrap();
+    let item = &document.hidden_items()[0];
+    assert_eq!(
+        (item.label.as_str(), item.text.as_str()),
+        (format!("21 stray bytes at byte {first_end}, skipped by viewers").as_str(), "north gate stray note")
+    );
+    let export = export(&original, Format::Jpeg, &RedactionPlan::default());
+    assert_clean(&export.bytes, "jpg", false);
+    assert_eq!(
+        export.bytes,
+        vetted_core::redact(&clean, Format::Jpeg, &RedactionPlan::default(), &Limits::default())
+            .unwrap()
+            .bytes
+    );
+    assert_eq!(decoded(&export.bytes), decoded(&original));
 }

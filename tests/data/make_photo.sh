@@ -14,7 +14,9 @@ picture = Image.new("RGB", (96, 64), (90, 140, 200))
 draw = ImageDraw.Draw(picture)
 draw.rectangle([10, 30, 60, 60], fill=(120, 110, 90))
 draw.polygon([(8, 30), (35, 12), (62, 30)], fill=(160, 40, 40))
-picture.save(f"{out}/base.jpg", quality=85)
+from PIL import ImageCms
+icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+picture.save(f"{out}/base.jpg", quality=85, icc_profile=icc)
 picture.resize((24, 16)).save(f"{out}/thumb.jpg", quality=70)
 from PIL.PngImagePlugin import PngInfo
 info = PngInfo()

@@ -99,6 +99,7 @@ fn strip_jpeg(bytes: &[u8], limits: &Limits, orientation: u8) -> Result<Vec<u8>>
                 out.extend_from_slice(&bytes[range.clone()]);
                 continue;
             }
+            JpegPiece::Extraneous(_) => continue,
             JpegPiece::Segment { marker: m, bytes: range, payload } => {
                 (*m, range.clone(), &bytes[payload.clone()])
             }

@@ -12,6 +12,18 @@ use std::ops::Range;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 
+/// Most segments (JPEG) or chunks (PNG) in one picture. Real pictures have tens, or a few
+/// thousand IDAT chunks for a very large PNG; the bound keeps a file of millions of empty
+/// chunks from costing gigabytes of bookkeeping.
+pub(crate) const MAX_BLOCKS: usize = 1_000_000;
+
+fn too_many_blocks(count: usize, what: &str) -> Result<()> {
+    if count >= MAX_BLOCKS {
+        return Err(Error::limit(format!("the picture has more than {MAX_BLOCKS} {what}")));
+    }
+    Ok(())
+}
+
 /// The PNG file signature.
 pub(crate) const PNG_SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
 
@@ -73,6 +85,9 @@ pub(crate) enum JpegPiece {
     /// Entropy-coded data following a start-of-scan header, with its stuffed bytes and restart
     /// markers.
     Scan(Range<usize>),
+    /// Bytes where a marker should be, which decoders skip (libjpeg warns "extraneous bytes
+    /// before marker" and shows the picture): they can hold anything, and exports drop them.
+    Extraneous(Range<usize>),
 }
 
 /// A JPEG file split into its pieces.
@@ -98,15 +113,17 @@ pub(crate) fn parse_jpeg(bytes: &[u8], limits: &Limits) -> Result<Jpeg> {
     let mut seen_scan = false;
     let mut pos = 2;
     loop {
+        too_many_blocks(pieces.len(), "segments")?;
         let Some(&byte) = bytes.get(pos) else {
             return Err(Error::malformed(format!(
                 "truncated JPEG: the file ends at byte {pos} without an end-of-image marker"
             )));
         };
         if byte != 0xFF {
-            return Err(Error::malformed(format!(
-                "broken JPEG: expected a marker at byte {pos}, found 0x{byte:02X}"
-            )));
+            let skipped = bytes[pos..].iter().position(|&b| b == 0xFF).map_or(bytes.len(), |n| pos + n);
+            pieces.push(JpegPiece::Extraneous(pos..skipped));
+            pos = skipped;
+            continue;
         }
         let start = pos;
         // Any number of 0xFF fill bytes may precede a marker.
@@ -266,6 +283,7 @@ pub(crate) fn parse_png(bytes: &[u8], limits: &Limits) -> Result<Png> {
     let mut size = None;
     let mut pos = 8;
     loop {
+        too_many_blocks(chunks.len(), "chunks")?;
         let start = pos;
         let (Some(length), Some(kind)) =
             (read_u32(bytes, pos), bytes.get(pos + 4..pos + 8).and_then(|k| <[u8; 4]>::try_from(k).ok()))
@@ -373,11 +391,19 @@ mod tests {
     }
 
     #[test]
+    fn extraneous_bytes_before_a_marker_are_skipped_as_decoders_do() {
+        let bytes = jpeg(&[b"junk", SOF, b"\x00\x00", SOS, &[0x12], &[0xFF, 0xD9]]);
+        let parsed = parse_jpeg(&bytes, &Limits::default()).unwrap();
+        assert_eq!(parsed.pieces[0], JpegPiece::Extraneous(2..6));
+        assert_eq!(parsed.pieces[2], JpegPiece::Extraneous(19..21));
+    }
+
+    #[test]
     fn broken_jpegs_are_refused_with_the_reason() {
         check_jpeg_error(&jpeg(&[SOF, SOS, &[1, 2, 3]]), "ends inside the compressed picture data");
         check_jpeg_error(&jpeg(&[SOF]), "without an end-of-image marker");
         check_jpeg_error(&jpeg(&[&[0xFF, 0xE1, 0x40, 0x00, 1, 2]]), "past the end of the file");
-        check_jpeg_error(&jpeg(&[&[0x13, 0x37]]), "expected a marker at byte 2");
+        check_jpeg_error(&jpeg(&[&[0x13, 0x37]]), "without an end-of-image marker");
         check_jpeg_error(&jpeg(&[SOS, &[0xFF, 0xD9]]), "before the start-of-frame");
         check_jpeg_error(&jpeg(&[&[0xFF, 0xD9]]), "before any scan data");
         check_jpeg_error(&jpeg(&[SOF, SOF]), "more than one start-of-frame");

@@ -1,10 +1,17 @@
 //! EXIF: the TIFF-structured block cameras and phones write into JPEG APP1 and PNG eXIf.
 //!
-//! `kamadak-exif` decodes the IFDs (it refuses IFD loops and out-of-range offsets); this module
-//! decides what a reviewer must see: the GPS position as one item with decimal and DMS forms
-//! (so coordinate rules match it), every text field (make, model, serial numbers, dates,
-//! artist, copyright, description, user comment, software), the maker note's readable strings
-//! (manufacturers put serial numbers there), and the embedded thumbnail.
+//! `kamadak-exif` decodes the IFDs; this module decides what a reviewer must see: the GPS
+//! position as one item with decimal and DMS forms (so coordinate rules match it), every text
+//! field (make, model, serial numbers, dates, artist, copyright, description, user comment,
+//! software), the maker note's readable strings (manufacturers put serial numbers there), and
+//! the embedded thumbnail.
+//!
+//! Real cameras and editors write slightly broken EXIF (a sub-IFD with a stray next-IFD
+//! pointer, a field whose offset runs past the block after an edit). Refusing such photos
+//! would stop the review of ordinary files, so a damaged block is read as far as it goes, its
+//! readable strings are reported beside the fields, and the export drops it whole like any
+//! EXIF block. Only a block built to loop (an IFD visited twice, an endless IFD chain) is
+//! refused, as hostile.
 
 use exif::{Context, Exif, Field, In, Tag, Value};
 
@@ -15,15 +22,55 @@ use crate::error::{Error, Result};
 /// Where EXIF items are reported.
 const PART: &str = "EXIF";
 
-/// Decodes a TIFF-structured EXIF block (without the `Exif\0\0` prefix of JPEG).
-pub(super) fn parse(tiff: &[u8]) -> Result<Exif> {
-    exif::Reader::new()
-        .read_raw(tiff.to_vec())
-        .map_err(|e| Error::malformed(format!("the EXIF block is broken: {e}")))
+/// What one EXIF block yields.
+pub(crate) struct Block {
+    /// The hidden items, in the order the fields appear.
+    pub items: Vec<HiddenItem>,
+    /// The orientation (1–8) the block sets for the main picture, 1 when none.
+    pub orientation: u8,
+}
+
+/// Reads a TIFF-structured EXIF block (without the `Exif\0\0` prefix of JPEG).
+pub(crate) fn read_block(tiff: &[u8]) -> Result<Block> {
+    let mut reader = exif::Reader::new();
+    reader.continue_on_error(true);
+    let (exif, problems) = match reader.read_raw(tiff.to_vec()) {
+        Ok(exif) => (Some(exif), Vec::new()),
+        Err(exif::Error::PartialResult(partial)) => {
+            let (exif, errors) = partial.into_inner();
+            (Some(exif), errors)
+        }
+        Err(e) => (None, vec![e]),
+    };
+    if let Some(e) = problems.iter().find(|e| is_loop(e)) {
+        return Err(Error::hostile(format!("the EXIF block is built to loop: {e}")));
+    }
+    let mut block = Block { items: Vec::new(), orientation: 1 };
+    if let Some(exif) = &exif {
+        block.orientation = orientation(exif);
+        block.items = items(exif);
+    }
+    if !problems.is_empty() {
+        let reasons: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let state = if exif.is_some() { "partly unreadable" } else { "unreadable" };
+        block.items.push(item(
+            HiddenKind::ImageMetadata,
+            format!("EXIF block {state} ({})", reasons.join("; ")),
+            printable_strings(tiff),
+        ));
+    }
+    Ok(block)
+}
+
+/// The errors `kamadak-exif` reports for an IFD structure that loops or chains without end.
+/// Their wording is the crate's; `an_exif_ifd_that_points_back_to_itself_is_refused` pins it.
+fn is_loop(error: &exif::Error) -> bool {
+    matches!(error, exif::Error::InvalidFormat(m) if *m == "Already visited IFD detected"
+        || m.starts_with("Limit the IFD count") || *m == "Too many IFDs")
 }
 
 /// The EXIF orientation (1–8) of the main picture, 1 when absent or out of range.
-pub(crate) fn orientation(exif: &Exif) -> u8 {
+fn orientation(exif: &Exif) -> u8 {
     exif.get_field(Tag::Orientation, In::PRIMARY)
         .and_then(|f| f.value.get_uint(0))
         .and_then(|v| u8::try_from(v).ok())
@@ -32,7 +79,7 @@ pub(crate) fn orientation(exif: &Exif) -> u8 {
 }
 
 /// The hidden items of one EXIF block, in the order its fields appear.
-pub(super) fn items(exif: &Exif) -> Vec<HiddenItem> {
+fn items(exif: &Exif) -> Vec<HiddenItem> {
     let mut items = Vec::new();
     if let Some(position) = gps_position(exif) {
         items.push(item(HiddenKind::GpsPosition, "EXIF GPS position".into(), position));
@@ -215,7 +262,7 @@ fn dms(value: f64) -> String {
 /// The orientation and the number of fields of a TIFF block, for tests of what we write.
 #[cfg(test)]
 pub(crate) fn parse_for_test(tiff: &[u8]) -> (u8, usize) {
-    let exif = parse(tiff).expect("a valid EXIF block");
+    let exif = exif::Reader::new().read_raw(tiff.to_vec()).expect("a valid EXIF block");
     (orientation(&exif), exif.fields().len())
 }
 

@@ -31,6 +31,19 @@ const XMP_EXTENSION_PREFIX: &[u8] = b"http://ns.adobe.com/xmp/extension/\0";
 /// The PNG text keyword under which XMP is stored.
 const XMP_KEYWORD: &str = "XML:com.adobe.xmp";
 
+/// Most metadata items one picture may yield. A camera writes a few dozen; a file with more
+/// than this is built to flood the reviewer (or the memory) and is refused.
+pub(crate) const MAX_METADATA_ITEMS: usize = 10_000;
+
+fn too_many_items(items: &[HiddenItem]) -> Result<()> {
+    if items.len() > MAX_METADATA_ITEMS {
+        return Err(Error::limit(format!(
+            "the picture holds more than {MAX_METADATA_ITEMS} metadata blocks"
+        )));
+    }
+    Ok(())
+}
+
 /// The note every picture gets.
 const REVIEW_BY_EYE: &str = "the picture itself may show a restricted area: review it by eye";
 
@@ -81,18 +94,32 @@ fn read_jpeg(bytes: &[u8], jpeg: &Jpeg) -> Result<Photo> {
     let mut items = Vec::new();
     let mut orientation = None;
     let mut extended_xmp = Vec::new();
+    let mut icc_profile = Vec::new();
     for piece in &jpeg.pieces {
-        let JpegPiece::Segment { marker: m, bytes: range, payload } = piece else { continue };
+        too_many_items(&items)?;
+        let (m, range, payload) = match piece {
+            JpegPiece::Segment { marker, bytes, payload } => (marker, bytes, payload),
+            JpegPiece::Extraneous(range) => {
+                items.push(item(
+                    HiddenKind::EmbeddedObject,
+                    format!("{} stray bytes at byte {}, skipped by viewers", range.len(), range.start),
+                    text::printable_strings(&bytes[range.clone()]),
+                    "stray data",
+                ));
+                continue;
+            }
+            JpegPiece::Scan(_) => continue,
+        };
         let payload = &bytes[payload.clone()];
         let at = range.start;
         match *m {
             marker::APP0 => items.extend(app0_thumbnail(payload)),
             marker::APP1 if payload.starts_with(EXIF_PREFIX) => {
-                let exif = exif::parse(&payload[EXIF_PREFIX.len()..])
+                let block = exif::read_block(&payload[EXIF_PREFIX.len()..])
                     .map_err(|e| e.context(format!("APP1 segment at byte {at}")))?;
                 // Viewers follow the first EXIF block; so does the layout.
-                orientation.get_or_insert(exif::orientation(&exif));
-                items.extend(exif::items(&exif));
+                orientation.get_or_insert(block.orientation);
+                items.extend(block.items);
             }
             marker::APP1 if payload.starts_with(XMP_PREFIX) => {
                 items.extend(text::xmp_items(&payload[XMP_PREFIX.len()..], "XMP"));
@@ -102,12 +129,10 @@ fn read_jpeg(bytes: &[u8], jpeg: &Jpeg) -> Result<Photo> {
                 extended_xmp
                     .extend_from_slice(payload.get(XMP_EXTENSION_PREFIX.len() + 40..).unwrap_or_default());
             }
-            marker::APP2 if payload.starts_with(b"ICC_PROFILE\0") => items.push(item(
-                HiddenKind::ImageMetadata,
-                format!("ICC colour profile (APP2 at byte {at})"),
-                text::printable_strings(payload.get(14..).unwrap_or_default()),
-                "ICC",
-            )),
+            marker::APP2 if payload.starts_with(b"ICC_PROFILE\0") => {
+                // A profile over 64 KiB spans several segments, numbered from 1, in order.
+                icc_profile.extend_from_slice(payload.get(14..).unwrap_or_default());
+            }
             marker::APP2 if payload.starts_with(b"MPF\0") => items.push(item(
                 HiddenKind::EmbeddedObject,
                 format!("multi-picture index (APP2 at byte {at}): further pictures follow the main one"),
@@ -136,6 +161,14 @@ fn read_jpeg(bytes: &[u8], jpeg: &Jpeg) -> Result<Photo> {
             }
             _ => {}
         }
+    }
+    if !icc_profile.is_empty() {
+        items.push(item(
+            HiddenKind::ImageMetadata,
+            "ICC colour profile".into(),
+            text::icc_text(&icc_profile),
+            "ICC",
+        ));
     }
     if !extended_xmp.is_empty() {
         items.extend(text::xmp_items(&extended_xmp, "XMP (extended)"));
@@ -209,6 +242,7 @@ fn read_png(bytes: &[u8], png: &Png, limits: &Limits) -> Result<Photo> {
     let mut items = Vec::new();
     let mut orientation = None;
     for chunk in &png.chunks {
+        too_many_items(&items)?;
         if chunk.is_critical() || PNG_RENDERING_CHUNKS.contains(&&chunk.kind) {
             continue;
         }
@@ -237,9 +271,9 @@ fn read_png(bytes: &[u8], png: &Png, limits: &Limits) -> Result<Photo> {
                 }
             }
             b"eXIf" => {
-                let exif = exif::parse(data).map_err(context)?;
-                orientation.get_or_insert(exif::orientation(&exif));
-                items.extend(exif::items(&exif));
+                let block = exif::read_block(data).map_err(context)?;
+                orientation.get_or_insert(block.orientation);
+                items.extend(block.items);
             }
             b"tIME" if data.len() == 7 => {
                 let year = u16::from_be_bytes([data[0], data[1]]);
@@ -266,13 +300,12 @@ fn read_png(bytes: &[u8], png: &Png, limits: &Limits) -> Result<Photo> {
             // Animation frames: reported once, by acTL.
             b"fcTL" | b"fdAT" => {}
             b"iCCP" => {
-                let name = data.split(|&b| b == 0).next().unwrap_or_default();
-                items.push(item(
-                    HiddenKind::ImageMetadata,
-                    "ICC colour profile".into(),
-                    text::decode_legacy(name),
-                    "PNG iCCP",
-                ));
+                let (name, rest) =
+                    split_nul(data).ok_or_else(|| context(Error::malformed("no profile name")))?;
+                let profile = text::inflate(rest.get(1..).unwrap_or_default(), limits).map_err(context)?;
+                let parts = [text::decode_legacy(name), text::icc_text(&profile)];
+                let text = parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join("; ");
+                items.push(item(HiddenKind::ImageMetadata, "ICC colour profile".into(), text, "PNG iCCP"));
             }
             _ => items.push(item(
                 HiddenKind::ImageMetadata,
@@ -309,7 +342,7 @@ fn raw_profile_items(profile: &str, value: &str) -> Result<Vec<HiddenItem>> {
     Ok(match profile {
         "exif" => {
             let tiff = bytes.strip_prefix(EXIF_PREFIX).unwrap_or(&bytes);
-            exif::items(&exif::parse(tiff)?)
+            exif::read_block(tiff)?.items
         }
         "xmp" => text::xmp_items(&bytes, "XMP"),
         "iptc" | "8bim" => {

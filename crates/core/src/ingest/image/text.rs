@@ -135,7 +135,9 @@ fn xmp_properties(xml: &str) -> Option<Properties> {
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let name: String = AsRef::<str>::as_ref(&e.name()).to_owned();
-                for attribute in e.attributes().flatten() {
+                for attribute in e.attributes() {
+                    // A broken attribute sends the packet to the fallback rather than vanish.
+                    let attribute = attribute.ok()?;
                     let key: String = AsRef::<str>::as_ref(&attribute.key).to_owned();
                     let value = attribute.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok()?;
                     if key == "rdf:resource" {
@@ -174,19 +176,30 @@ fn xmp_properties(xml: &str) -> Option<Properties> {
     Some(properties)
 }
 
-/// Text with everything between `<` and `>` removed and whitespace collapsed.
+/// Text with the markup removed and whitespace collapsed: what lies between tags, and the
+/// quoted attribute values inside them (where XMP keeps many properties).
 fn strip_tags(text: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
+    let mut quote: Option<char> = None;
     for c in text.chars() {
-        match c {
-            '<' => {
+        match (in_tag, quote, c) {
+            (false, _, '<') => {
                 in_tag = true;
                 out.push(' ');
             }
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+            (false, _, c) => out.push(c),
+            (true, None, '>') => in_tag = false,
+            (true, None, '"' | '\'') => {
+                quote = Some(c);
+                out.push(' ');
+            }
+            (true, Some(q), c) if c == q => {
+                quote = None;
+                out.push(' ');
+            }
+            (true, Some(_), c) => out.push(c),
+            (true, None, _) => {}
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -201,6 +214,67 @@ fn xmp_coordinate(text: &str) -> Option<String> {
         value += part.trim().parse::<f64>().ok()? / scale;
     }
     Some(format!("{value:.6} {hemisphere}"))
+}
+
+/// The text of an ICC colour profile: its description, copyright, and device maker and model
+/// descriptions, which can name the camera or the lab that calibrated it. Falls back to the
+/// readable strings when the tag table cannot be read.
+pub(crate) fn icc_text(profile: &[u8]) -> String {
+    const TAGS: [(&[u8; 4], &str); 4] = [
+        (b"desc", "description"),
+        (b"cprt", "copyright"),
+        (b"dmnd", "device maker"),
+        (b"dmdd", "device model"),
+    ];
+    let read_u32 = |at: usize| super::container::read_u32(profile, at).map(|v| v as usize);
+    let mut parts = Vec::new();
+    let count = read_u32(128).unwrap_or(0).min(1000);
+    for entry in 0..count {
+        let at = 132 + entry * 12;
+        let (Some(signature), Some(offset), Some(size)) =
+            (profile.get(at..at + 4), read_u32(at + 4), read_u32(at + 8))
+        else {
+            break;
+        };
+        let Some((_, name)) = TAGS.iter().find(|(tag, _)| tag.as_slice() == signature) else { continue };
+        let Some(data) = profile.get(offset..offset.saturating_add(size)) else { continue };
+        if let Some(text) = icc_tag_text(data).filter(|t| !t.trim().is_empty()) {
+            parts.push(format!("{name}: {}", text.trim()));
+        }
+    }
+    if parts.is_empty() { printable_strings(profile) } else { parts.join("; ") }
+}
+
+/// The text of one ICC tag of type `desc` (ASCII), `text` (ASCII) or `mluc` (UTF-16BE, one
+/// string per language; all are kept).
+fn icc_tag_text(data: &[u8]) -> Option<String> {
+    let read_u32 = |at: usize| super::container::read_u32(data, at).map(|v| v as usize);
+    match data.get(..4)? {
+        b"desc" => {
+            let length = read_u32(8)?;
+            Some(decode_legacy(data.get(12..12usize.checked_add(length)?)?))
+        }
+        b"text" => Some(decode_legacy(data.get(8..)?)),
+        b"mluc" => {
+            let (records, record_size) = (read_u32(8)?.min(100), read_u32(12)?);
+            let mut texts: Vec<String> = Vec::new();
+            for record in 0..records {
+                let at = 16 + record * record_size;
+                let (length, offset) = (read_u32(at + 4)?, read_u32(at + 8)?);
+                let units: Vec<u16> = data
+                    .get(offset..offset.checked_add(length)?)?
+                    .chunks_exact(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect();
+                let text = String::from_utf16_lossy(&units).trim_end_matches('\0').to_string();
+                if !texts.contains(&text) {
+                    texts.push(text);
+                }
+            }
+            Some(texts.join(" / "))
+        }
+        _ => None,
+    }
 }
 
 /// IPTC datasets inside Photoshop image resources (JPEG APP13 after "Photoshop 3.0\0"), plus a
@@ -228,8 +302,8 @@ pub(crate) fn photoshop_items(resources: &[u8]) -> Vec<HiddenItem> {
                 location: Location::part("IPTC"),
             }),
             // Photoshop keeps copies of the EXIF and XMP blocks among its resources.
-            0x0422 => match super::exif::parse(data) {
-                Ok(exif) => items.extend(super::exif::items(&exif)),
+            0x0422 => match super::exif::read_block(data) {
+                Ok(block) => items.extend(block.items),
                 Err(_) => items.push(resource_strings(id, data)),
             },
             0x0424 => items.extend(xmp_items(data, "XMP")),
@@ -360,6 +434,10 @@ mod tests {
     #[test]
     fn a_broken_xmp_packet_is_still_reported_with_its_tags_stripped() {
         check_xmp("<a><b>secret site</c>", &[("XMP packet", "secret site")]);
+        check_xmp(
+            r#"<d photoshop:City="北京" dc:title='gate 3'><b>text</c>"#,
+            &[("XMP packet", "北京 gate 3 text")],
+        );
     }
 
     #[test]
@@ -372,6 +450,32 @@ mod tests {
         let strings = printable_strings(&vec![b'a'; MAX_STRINGS_BYTES + 10]);
         assert_eq!(strings.len(), MAX_STRINGS_BYTES + '…'.len_utf8());
         assert!(strings.ends_with("a…"));
+    }
+
+    #[test]
+    fn icc_profiles_give_their_descriptions_in_every_tag_type() {
+        let mut desc = b"desc\0\0\0\0\0\0\0\x0bEIZO Lab 3\0".to_vec();
+        desc.resize(desc.len() + 67, 0); // The Unicode and ScriptCode parts, empty.
+        let mut mluc = b"mluc\0\0\0\0\0\0\0\x01\0\0\0\x0czhCN\0\0\0\x04\0\0\0\x1c".to_vec();
+        mluc.extend("张三".encode_utf16().flat_map(u16::to_be_bytes));
+        let text = b"text\0\0\0\0Copyright Example Lab\0".to_vec();
+        let mut profile = vec![0u8; 128];
+        profile.extend_from_slice(&3u32.to_be_bytes());
+        let mut offset = 128 + 4 + 3 * 12;
+        let mut data = Vec::new();
+        for (signature, tag) in [(b"desc", &desc), (b"dmdd", &mluc), (b"cprt", &text)] {
+            profile.extend_from_slice(signature);
+            profile.extend_from_slice(&(offset as u32).to_be_bytes());
+            profile.extend_from_slice(&(tag.len() as u32).to_be_bytes());
+            data.extend_from_slice(tag);
+            offset += tag.len();
+        }
+        profile.extend_from_slice(&data);
+        assert_eq!(
+            icc_text(&profile),
+            "description: EIZO Lab 3; device model: 张三; copyright: Copyright Example Lab"
+        );
+        assert_eq!(icc_text(b"not a profile, just text"), "not a profile, just text");
     }
 
     #[test]
