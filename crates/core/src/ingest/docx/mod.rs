@@ -149,8 +149,15 @@ fn location(name: &str, paragraph: u32) -> Location {
 
 /// Hidden items of a visible story: tracked changes, hidden runs, field instructions, alt text.
 fn story_hidden_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, authors: &mut Vec<String>) {
+    // One pass groups the atoms by change, so a document with many changes stays linear.
+    let mut by_change: BTreeMap<u32, Vec<&Atom>> = BTreeMap::new();
+    for atom in &story.atoms {
+        if let Some(change) = atom.change {
+            by_change.entry(change).or_default().push(atom);
+        }
+    }
     for (index, change) in story.changes.iter().enumerate() {
-        let atoms = story.atoms.iter().filter(|a| a.change == Some(index as u32));
+        let atoms = by_change.remove(&(index as u32)).unwrap_or_default();
         let (text, paragraph) = atoms_text(atoms);
         let by = change.author.as_deref().unwrap_or("an unknown author");
         let (kind, label) = match change.kind {
@@ -208,9 +215,14 @@ fn story_hidden_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, a
 
 /// One item per comment, with its author.
 fn comment_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, authors: &mut Vec<String>) {
+    let mut by_comment: BTreeMap<u32, Vec<&Atom>> = BTreeMap::new();
+    for atom in story.atoms.iter().filter(|a| a.flags & FALLBACK == 0) {
+        if let Some(container) = atom.container {
+            by_comment.entry(container).or_default().push(atom);
+        }
+    }
     for (index, comment) in story.containers.iter().enumerate() {
-        let atoms =
-            story.atoms.iter().filter(|a| a.container == Some(index as u32) && a.flags & FALLBACK == 0);
+        let atoms = by_comment.remove(&(index as u32)).unwrap_or_default();
         let (text, _) = atoms_text(atoms);
         let by = comment.author.as_deref().unwrap_or("an unknown author");
         hidden.push(HiddenItem {

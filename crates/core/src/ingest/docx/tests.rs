@@ -1,6 +1,6 @@
 //! The DOCX reader as a spec: visible text, hidden items, and refusals of bad input.
 
-use super::testing::{NS, document_xml, docx, paragraph, zip};
+use super::testing::{NS, document_xml, docx, jpeg_with_exif, paragraph, zip};
 use super::*;
 use crate::ErrorKind;
 
@@ -196,39 +196,6 @@ fn settings_custom_xml_and_binary_parts_are_hidden_items() {
             (HiddenKind::Thumbnail, "thumbnail docProps/thumbnail.jpeg", ""),
         ],
     );
-}
-
-/// A JPEG holding only an EXIF segment with a camera model and a GPS latitude.
-fn jpeg_with_exif() -> Vec<u8> {
-    // TIFF, little-endian: IFD0 with Model and a GPS IFD pointer; GPS IFD with LatitudeRef.
-    let mut tiff = Vec::new();
-    tiff.extend(b"II*\0");
-    tiff.extend(8u32.to_le_bytes());
-    // IFD0 at 8: 2 entries.
-    tiff.extend(2u16.to_le_bytes());
-    tiff.extend(0x0110u16.to_le_bytes()); // Model
-    tiff.extend(2u16.to_le_bytes()); // ASCII
-    tiff.extend(4u32.to_le_bytes());
-    tiff.extend(b"Cam\0");
-    tiff.extend(0x8825u16.to_le_bytes()); // GPS IFD pointer
-    tiff.extend(4u16.to_le_bytes()); // LONG
-    tiff.extend(1u32.to_le_bytes());
-    tiff.extend(38u32.to_le_bytes());
-    tiff.extend(0u32.to_le_bytes()); // no next IFD
-    // GPS IFD at 38: 1 entry.
-    tiff.extend(1u16.to_le_bytes());
-    tiff.extend(0x0001u16.to_le_bytes()); // GPSLatitudeRef
-    tiff.extend(2u16.to_le_bytes());
-    tiff.extend(2u32.to_le_bytes());
-    tiff.extend(b"N\0\0\0");
-    tiff.extend(0u32.to_le_bytes());
-    let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend(tiff);
-    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1];
-    jpeg.extend(((app1.len() + 2) as u16).to_be_bytes());
-    jpeg.extend(app1);
-    jpeg.extend([0xFF, 0xD9]);
-    jpeg
 }
 
 #[test]

@@ -38,26 +38,24 @@ impl AtomPlan {
     /// still renders) and its group is returned.
     pub(super) fn mirror_fallbacks(&mut self, story: &Story) -> BTreeSet<u32> {
         let mut dropped = BTreeSet::new();
-        for group in 0..story.alternates {
-            let in_group = |fallback: bool| -> Vec<usize> {
-                story
-                    .atoms
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, a)| {
-                        a.alternate == Some(group)
-                            && (a.flags & FALLBACK != 0) == fallback
-                            && a.flags & (DELETED | HIDDEN | INSTRUCTION) == 0
-                    })
-                    .map(|(i, _)| i)
-                    .collect()
-            };
-            let (choice, fallback) = (in_group(false), in_group(true));
+        // The atoms of each group's two copies that a reader of that copy would see, gathered in
+        // one pass over the story.
+        let mut groups: BTreeMap<u32, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+        for (index, atom) in story.atoms.iter().enumerate() {
+            let Some(group) = atom.alternate else { continue };
+            if atom.flags & (DELETED | HIDDEN | INSTRUCTION) != 0 {
+                continue;
+            }
+            let (choice, fallback) = groups.entry(group).or_default();
+            if atom.flags & FALLBACK != 0 { fallback.push(index) } else { choice.push(index) }
+        }
+        for (group, (choice, fallback)) in groups {
             if !choice.iter().any(|i| self.removed.contains(i)) {
                 continue;
             }
-            let same_text = choice.len() == fallback.len()
-                && choice.iter().zip(&fallback).all(|(&c, &f)| story.atoms[c].ch == story.atoms[f].ch);
+            let ch = |i: &usize| story.atoms.get(*i).map(|a| a.ch);
+            let same_text =
+                choice.len() == fallback.len() && choice.iter().map(ch).eq(fallback.iter().map(ch));
             if !same_text {
                 dropped.insert(group);
                 continue;

@@ -2,7 +2,7 @@
 
 use std::io::Read;
 
-use crate::ingest::docx::testing::{NS, document_xml, docx, paragraph, zip};
+use crate::ingest::docx::testing::{NS, document_xml, docx, jpeg_with_exif, paragraph, zip};
 use crate::redact::{MarkStyle, PlannedRange, RedactionPlan, redact as redact_file};
 use crate::{Format, HiddenKind, Limits, ingest};
 
@@ -291,4 +291,28 @@ fn building_blocks_are_reported_and_removed() {
     assert_eq!(before.hidden_items().iter().map(|i| i.text.as_str()).collect::<Vec<_>>(), ["stored secret"]);
     let output = redact_docx(&original, &["text"], MarkStyle::Blocks);
     assert_eq!(part(&output, "word/glossary/document.xml"), None);
+}
+
+#[test]
+fn fields_and_data_bound_controls_cannot_regenerate_redacted_text() {
+    // NOTES case 22: the DOCPROPERTY instruction and the binding to customXml both go; the
+    // results stay as plain text.
+    check(
+        r#"<w:sdt><w:sdtPr><w:alias w:val="Unit"/><w:dataBinding w:xpath="/root/unit" w:storeItemID="{1}"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t xml:space="preserve">95837 </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> DOCPROPERTY Unit </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>95837</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:sdtContent></w:sdt>"#,
+        &["95837"],
+        MarkStyle::Blocks,
+        r#"<w:sdt><w:sdtPr><w:alias w:val="Unit"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t xml:space="preserve">█████ </w:t></w:r><w:r></w:r><w:r></w:r><w:r></w:r><w:r><w:t>█████</w:t></w:r><w:r></w:r></w:p></w:sdtContent></w:sdt>"#,
+    );
+}
+
+#[test]
+fn embedded_photos_lose_their_exif_and_keep_their_pixels() {
+    let jpeg = jpeg_with_exif();
+    let document = document_xml(&paragraph(&["text"]));
+    let original = zip(&[("word/document.xml", document.as_bytes()), ("word/media/image1.jpeg", &jpeg)]);
+    let output = redact_docx(&original, &["text"], MarkStyle::Blocks);
+    let image = unzip(&output).into_iter().find(|(n, _)| n == "word/media/image1.jpeg").unwrap().1;
+    assert_eq!(image, [0xFF, 0xD8, 0xFF, 0xD9]);
+    let exported = ingest::read_as(&output, Format::Docx, &Limits::default()).unwrap();
+    assert_eq!(exported.hidden_items(), []);
 }
