@@ -57,7 +57,7 @@ impl Atom {
     }
 }
 
-/// A `w:t`, `w:delText` or `w:instrText` element.
+/// A `w:t`, `w:delText`, `w:instrText` or `w:delInstrText` element.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct TextNode {
     /// The start tag's bytes.
@@ -222,10 +222,11 @@ fn open(
         }
         (Ns::W, "r") => Frame::Run { hidden: false },
         (Ns::W, "rPr") if matches!(stack.last(), Some(Frame::Run { .. })) => Frame::RunProperties,
-        (Ns::W, local @ ("t" | "delText" | "instrText")) => {
+        (Ns::W, local @ ("t" | "delText" | "instrText" | "delInstrText")) => {
             let flags = match local {
                 "delText" => DELETED,
                 "instrText" => INSTRUCTION,
+                "delInstrText" => DELETED | INSTRUCTION,
                 _ => 0,
             };
             story.text_nodes.push(TextNode {

@@ -208,7 +208,11 @@ fn embedded_photo_exif_and_gps_are_hidden_items() {
         document.hidden_items().iter().map(|i| (i.kind, i.text.as_str())).collect();
     assert_eq!(
         got,
-        [(HiddenKind::GpsPosition, "GPSLatitudeRef: N"), (HiddenKind::ImageMetadata, "Model: \"Cam\"")]
+        [
+            (HiddenKind::GpsPosition, "GPSLatitudeRef: N"),
+            (HiddenKind::ImageMetadata, "Model: \"Cam\""),
+            (HiddenKind::ReviewByEye, ""),
+        ]
     );
 }
 
@@ -271,4 +275,33 @@ fn a_utf16_part_is_transcoded() {
         [0xFF, 0xFE].into_iter().chain(xml.encode_utf16().flat_map(u16::to_le_bytes)).collect();
     let document = read_docx(&zip(&[("word/document.xml", &utf16)]));
     assert_eq!(document.visible_text(), "机密\n");
+}
+
+#[test]
+fn charts_and_pictures_are_flagged_for_review_by_eye_with_their_text() {
+    let chart = r#"<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:title><c:v>Base 7 output</c:v></c:title></c:chartSpace>"#;
+    check_hidden(
+        "",
+        &[("word/charts/chart1.xml", chart), ("word/media/image1.png", "PNG")],
+        &[
+            (
+                HiddenKind::ReviewByEye,
+                "chart or diagram word/charts/chart1.xml: its text is not redacted, review it by eye",
+                "Base 7 output",
+            ),
+            (HiddenKind::ReviewByEye, "picture word/media/image1.png: review it by eye", ""),
+        ],
+    );
+}
+
+#[test]
+fn deleted_field_instructions_are_deleted_text() {
+    check_hidden(
+        r#"<w:p><w:del w:author="A"><w:r><w:delInstrText>HYPERLINK "http://old"</w:delInstrText></w:r></w:del></w:p>"#,
+        &[],
+        &[
+            (HiddenKind::TrackedDeletion, "deletion by A", r#"HYPERLINK "http://old""#),
+            (HiddenKind::Author, "author of comments or tracked changes", "A"),
+        ],
+    );
 }

@@ -314,5 +314,19 @@ fn embedded_photos_lose_their_exif_and_keep_their_pixels() {
     let image = unzip(&output).into_iter().find(|(n, _)| n == "word/media/image1.jpeg").unwrap().1;
     assert_eq!(image, [0xFF, 0xD8, 0xFF, 0xD9]);
     let exported = ingest::read_as(&output, Format::Docx, &Limits::default()).unwrap();
-    assert_eq!(exported.hidden_items(), []);
+    let kinds: Vec<HiddenKind> = exported.hidden_items().iter().map(|i| i.kind).collect();
+    assert_eq!(kinds, [HiddenKind::ReviewByEye], "only the note to look at the picture stays");
+}
+
+#[test]
+fn a_utf16_part_is_written_back_as_utf16() {
+    let xml = document_xml(&paragraph(&["机密 text"]));
+    let utf16: Vec<u8> =
+        [0xFF, 0xFE].into_iter().chain(xml.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let original = zip(&[("word/document.xml", &utf16)]);
+    let output = redact_docx(&original, &["机密"], MarkStyle::Blocks);
+    let bytes = unzip(&output).into_iter().find(|(n, _)| n == "word/document.xml").unwrap().1;
+    assert_eq!(&bytes[..2], &[0xFF, 0xFE]);
+    let exported = ingest::read_as(&output, Format::Docx, &Limits::default()).unwrap();
+    assert_eq!(exported.visible_text(), "██ text\n");
 }
