@@ -77,15 +77,27 @@ pub(super) fn redact(
 
     let removed = removed_parts(&package);
     let mut edited: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    // Relationship ids of unlinked hyperlinks, by relationships part (lowercased).
+    let mut unlinked: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for part in &mut stories {
         let dropped_fallbacks = part.plan.mirror_fallbacks(&part.story);
+        let mut redacted: Vec<usize> = part
+            .plan
+            .removed
+            .iter()
+            .filter_map(|&a| part.story.atoms.get(a))
+            .map(|a| a.range.start)
+            .collect();
+        redacted.sort_unstable();
         let mut edits = story::text_edits(&part.text, &part.story, &part.plan);
-        edits.extend(
-            story::structural_edits(&part.text, limits, &dropped_fallbacks)
-                .map_err(|e| e.context(&part.name))?,
-        );
+        let (structural, ids) = story::structural_edits(&part.text, limits, &dropped_fallbacks, &redacted)
+            .map_err(|e| e.context(&part.name))?;
+        edits.extend(structural);
         let text = story::apply(&part.text, edits, &part.name)?;
         edited.insert(part.name.clone(), part.encoding.encode(&text));
+        if !ids.is_empty() {
+            unlinked.insert(rels_of(&part.name).to_lowercase(), ids);
+        }
     }
 
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -100,7 +112,11 @@ pub(super) fn redact(
         let original = package.get(name).unwrap_or_default();
         let bytes = match edited.remove(name) {
             Some(bytes) => bytes,
-            None => sanitize_part(name, original, &removed, limits).map_err(|e| e.context(name))?,
+            None => {
+                let no_ids = BTreeSet::new();
+                let unlinked = unlinked.get(&name.to_lowercase()).unwrap_or(&no_ids);
+                sanitize_part(name, original, &removed, unlinked, limits).map_err(|e| e.context(name))?
+            }
         };
         writer.start_file(name.as_str(), options).map_err(zip_error)?;
         writer.write_all(&bytes)?;
@@ -199,6 +215,14 @@ fn removed_parts(package: &Package) -> BTreeSet<String> {
     removed
 }
 
+/// The relationships part of `part` (`word/document.xml` → `word/_rels/document.xml.rels`).
+fn rels_of(part: &str) -> String {
+    match part.rsplit_once('/') {
+        Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
+        None => format!("_rels/{part}.rels"),
+    }
+}
+
 /// The part whose relationships `rels` holds (`word/_rels/document.xml.rels` →
 /// `word/document.xml`; `_rels/.rels` → the package, `""`).
 fn source_of_rels(rels: &str) -> Option<String> {
@@ -208,7 +232,13 @@ fn source_of_rels(rels: &str) -> Option<String> {
 }
 
 /// Sanitizes a part that is not a story.
-fn sanitize_part(name: &str, bytes: &[u8], removed: &BTreeSet<String>, limits: &Limits) -> Result<Vec<u8>> {
+fn sanitize_part(
+    name: &str,
+    bytes: &[u8],
+    removed: &BTreeSet<String>,
+    unlinked: &BTreeSet<String>,
+    limits: &Limits,
+) -> Result<Vec<u8>> {
     let lower = name.to_lowercase();
     let edit_xml = |edit: &dyn Fn(&str) -> Result<String>| -> Result<Vec<u8>> {
         let (text, encoding) = decode_part(bytes, name)?;
@@ -221,7 +251,9 @@ fn sanitize_part(name: &str, bytes: &[u8], removed: &BTreeSet<String>, limits: &
             edit_xml(&|text| remove_elements(text, name, limits, &|local| SETTINGS_REMOVED.contains(&local)))
         }
         "[content_types].xml" => edit_xml(&|text| content_types(text, name, removed, limits)),
-        _ if lower.ends_with(".rels") => edit_xml(&|text| relationships(text, &lower, removed, limits)),
+        _ if lower.ends_with(".rels") => {
+            edit_xml(&|text| relationships(text, &lower, removed, unlinked, limits))
+        }
         _ if lower.starts_with("word/charts/") && lower.ends_with(".xml") => {
             // A chart's workbook lives in word/embeddings, which is removed; the link goes too.
             edit_xml(&|text| remove_elements(text, name, limits, &|local| local == "externalData"))
@@ -270,9 +302,15 @@ fn content_types(text: &str, part: &str, removed: &BTreeSet<String>, limits: &Li
     Ok(story::apply(text, edits, part)?.replace(MACRO_MAIN_TYPE, DOCX_MAIN_TYPE))
 }
 
-/// A relationships part without the relationships to removed parts and to the attached
-/// template (an external path that often names a user or a server).
-fn relationships(text: &str, rels: &str, removed: &BTreeSet<String>, limits: &Limits) -> Result<String> {
+/// A relationships part without the relationships to removed parts, to the attached template
+/// (an external path that often names a user or a server) and of unlinked hyperlinks.
+fn relationships(
+    text: &str,
+    rels: &str,
+    removed: &BTreeSet<String>,
+    unlinked: &BTreeSet<String>,
+    limits: &Limits,
+) -> Result<String> {
     let source = source_of_rels(rels).unwrap_or_default();
     let base = source.rsplit_once('/').map_or("", |(dir, _)| dir);
     let mut cursor = Cursor::new(text, limits);
@@ -284,7 +322,9 @@ fn relationships(text: &str, rels: &str, removed: &BTreeSet<String>, limits: &Li
             let kind = tag.attr("Type")?.unwrap_or_default();
             let external = tag.attr("TargetMode")?.is_some_and(|m| m.eq_ignore_ascii_case("External"));
             let target = tag.attr("Target")?.unwrap_or_default();
+            let id = tag.attr("Id")?.unwrap_or_default();
             let drop = kind.ends_with("/attachedTemplate")
+                || unlinked.contains(&id)
                 || (!external && removed.contains(&resolve(base, &target).to_lowercase()));
             if drop {
                 edits.push(Edit { range: item.range.clone(), with: String::new() });

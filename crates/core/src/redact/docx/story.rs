@@ -163,18 +163,26 @@ struct Open {
     is_run_properties: bool,
     hidden_run: bool,
     alternate: Option<u32>,
+    /// For a `w:hyperlink`, its relationship id, if it has one.
+    hyperlink: Option<Option<String>>,
 }
 
-/// The structural edits of a story part. `drop_fallbacks` lists the `mc:AlternateContent`
-/// groups (numbered as the atom pass numbers them) whose `mc:Fallback` is removed whole.
+/// The structural edits of a story part, and the relationship ids of the hyperlinks they unlink.
+///
+/// `drop_fallbacks` lists the `mc:AlternateContent` groups (numbered as the atom pass numbers
+/// them) whose `mc:Fallback` is removed whole. `redacted` holds the sorted byte offsets of the
+/// removed characters: a hyperlink around any of them is unlinked (its text stays, its target
+/// goes), since a link's target usually repeats its text (`mailto:` an address, a URL).
 pub(super) fn structural_edits(
     text: &str,
     limits: &Limits,
     drop_fallbacks: &BTreeSet<u32>,
-) -> Result<Vec<Edit>> {
+    redacted: &[usize],
+) -> Result<(Vec<Edit>, BTreeSet<String>)> {
     let mut cursor = Cursor::new(text, limits);
     let mut stack: Vec<Open> = Vec::new();
     let mut edits = Vec::new();
+    let mut unlinked = BTreeSet::new();
     let mut alternates = 0;
     while let Some(item) = cursor.next()? {
         match item.node {
@@ -195,6 +203,7 @@ pub(super) fn structural_edits(
                     edits.push(edit);
                 }
                 let is_run_properties = tag.is_w("rPr") && stack.last().is_some_and(|o| o.is_run);
+                let hyperlink = if tag.is_w("hyperlink") { Some(tag.attr("id")?) } else { None };
                 stack.push(Open {
                     start_tag: item.range,
                     action,
@@ -202,6 +211,7 @@ pub(super) fn structural_edits(
                     is_run_properties,
                     hidden_run: false,
                     alternate,
+                    hyperlink,
                 });
             }
             Node::Empty(tag) => {
@@ -224,7 +234,14 @@ pub(super) fn structural_edits(
                 }
             }
             Node::End(..) => {
-                let Some(open) = stack.pop() else { continue };
+                let Some(mut open) = stack.pop() else { continue };
+                if let Some(id) = open.hyperlink.take() {
+                    let first = redacted.partition_point(|&b| b < open.start_tag.start);
+                    if redacted.get(first).is_some_and(|&b| b < item.range.end) {
+                        open.action = Action::Unwrap;
+                        unlinked.extend(id);
+                    }
+                }
                 if open.action == Action::Remove || open.hidden_run {
                     edits.push(Edit { range: open.start_tag.start..item.range.end, with: String::new() });
                 } else if open.action == Action::Unwrap {
@@ -235,7 +252,7 @@ pub(super) fn structural_edits(
             _ => {}
         }
     }
-    Ok(edits)
+    Ok((edits, unlinked))
 }
 
 /// A drawing's `descr`/`title` (alt text) is not on the page, so it goes: the start tag is

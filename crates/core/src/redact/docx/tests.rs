@@ -330,3 +330,22 @@ fn a_utf16_part_is_written_back_as_utf16() {
     let exported = ingest::read_as(&output, Format::Docx, &Limits::default()).unwrap();
     assert_eq!(exported.visible_text(), "██ text\n");
 }
+
+#[test]
+fn a_hyperlink_around_redacted_text_is_unlinked_and_its_target_removed() {
+    // Word links typed addresses by itself; the target repeats the redacted text.
+    let body = r#"<w:p><w:hyperlink r:id="rId8" w:tooltip="mail zhang"><w:r><w:t>zhang@unit.cn</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve"> see </w:t></w:r><w:hyperlink r:id="rId9"><w:r><w:t>www.gov.cn</w:t></w:r></w:hyperlink></w:p>"#;
+    let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId8" Type="t/hyperlink" Target="mailto:zhang@unit.cn" TargetMode="External"/><Relationship Id="rId9" Type="t/hyperlink" Target="http://www.gov.cn" TargetMode="External"/></Relationships>"#;
+    let original = docx(body, &[("word/_rels/document.xml.rels", rels)]);
+    let output = redact_docx(&original, &["zhang@unit.cn"], MarkStyle::Blocks);
+    assert_eq!(
+        part(&output, "word/document.xml").unwrap(),
+        document_xml(
+            r#"<w:p><w:r><w:t>█████████████</w:t></w:r><w:r><w:t xml:space="preserve"> see </w:t></w:r><w:hyperlink r:id="rId9"><w:r><w:t>www.gov.cn</w:t></w:r></w:hyperlink></w:p>"#
+        )
+    );
+    assert_eq!(
+        part(&output, "word/_rels/document.xml.rels").unwrap(),
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="t/hyperlink" Target="http://www.gov.cn" TargetMode="External"/></Relationships>"#
+    );
+}
