@@ -305,3 +305,54 @@ fn deleted_field_instructions_are_deleted_text() {
         ],
     );
 }
+
+mod damaged_input {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn sample() -> String {
+        document_xml(&[
+            paragraph(&["机密", " 95837"]),
+            r#"<w:p><w:ins w:author="A"><w:r><w:t>x&amp;y</w:t></w:r></w:ins><w:r><w:tab/><w:t>z</w:t></w:r></w:p>"#
+                .to_owned(),
+        ]
+        .concat())
+    }
+
+    /// A damaged file is read, or refused as broken or hostile; never any other failure.
+    fn check_outcome(outcome: Result<Document>) -> Result<(), TestCaseError> {
+        if let Err(error) = outcome {
+            let expected =
+                [ErrorKind::Malformed, ErrorKind::Hostile, ErrorKind::LimitExceeded, ErrorKind::Encrypted];
+            prop_assert!(expected.contains(&error.kind()), "unexpected {:?}: {error}", error.kind());
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// XML with bytes overwritten anywhere is read or refused, never a panic.
+        #[test]
+        fn damaged_xml(edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8)) {
+            let mut xml = sample().into_bytes();
+            for (at, byte) in edits {
+                let i = at.index(xml.len());
+                xml[i] = byte;
+            }
+            check_outcome(read(&zip(&[("word/document.xml", &xml)]), &Limits::default()))?;
+        }
+
+        /// An archive with bytes overwritten anywhere is read or refused, never a panic.
+        #[test]
+        fn damaged_zip(edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8)) {
+            let mut bytes = docx(&paragraph(&["机密"]), &[]);
+            for (at, byte) in edits {
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+            }
+            check_outcome(read(&bytes, &Limits::default()))?;
+        }
+    }
+}

@@ -97,18 +97,18 @@ pub(super) fn text_edits(text: &str, story: &Story, plan: &AtomPlan) -> Vec<Edit
         let mut content = String::new();
         let mut at = text_node.content.start;
         for (index, atom) in indices.into_iter().filter_map(|i| story.atoms.get(i).map(|a| (i, a))) {
-            content.push_str(&text[at..atom.range.start]);
+            content.push_str(text.get(at..atom.range.start).unwrap_or_default());
             if let Some(mark) = plan.marks.get(&index) {
                 content.push_str(&quick_xml::escape::escape(mark.as_str()));
             }
             if !plan.removed.contains(&index) {
-                content.push_str(&text[atom.range.clone()]);
+                content.push_str(text.get(atom.range.clone()).unwrap_or_default());
             }
             at = atom.range.end;
         }
-        content.push_str(&text[at..text_node.content.end]);
+        content.push_str(text.get(at..text_node.content.end).unwrap_or_default());
         let edge_space = content.starts_with(char::is_whitespace) || content.ends_with(char::is_whitespace);
-        let start_tag = &text[text_node.start_tag.clone()];
+        let start_tag = text.get(text_node.start_tag.clone()).unwrap_or_default();
         let start_tag = match start_tag.strip_suffix('>') {
             Some(open) if edge_space && !text_node.preserves_space => {
                 format!("{open} xml:space=\"preserve\">")
