@@ -327,15 +327,29 @@ fn attribute_texts(tag: &Tag<'_>, story: &mut Story, paragraphs: &[u32]) -> Resu
         if let Some(text) = tag.attr("instr")? {
             story.attribute_texts.push(AttributeText { what: "field instruction", text, paragraph });
         }
-    } else if matches!(tag.local, "docPr" | "cNvPr") {
-        for (attribute, what) in [("descr", "alt text"), ("title", "alt text title")] {
-            if let Some(text) = tag.attr(attribute)?.filter(|t| !t.trim().is_empty()) {
+    } else {
+        for &(element, attribute, what) in ALT_TEXT_ATTRIBUTES {
+            if tag.local == element
+                && let Some(text) = tag.attr(attribute)?.filter(|t| !t.trim().is_empty())
+            {
                 story.attribute_texts.push(AttributeText { what, text, paragraph });
             }
         }
     }
     Ok(())
 }
+
+/// Where drawings keep their alt text, by element and attribute local name: DrawingML
+/// (`wp:docPr`, `pic:cNvPr`) and VML (`v:shape/@alt`, `v:imagedata/@o:title`). The redactor
+/// removes exactly these attributes.
+pub(crate) const ALT_TEXT_ATTRIBUTES: &[(&str, &str, &str)] = &[
+    ("docPr", "descr", "alt text"),
+    ("docPr", "title", "alt text title"),
+    ("cNvPr", "descr", "alt text"),
+    ("cNvPr", "title", "alt text title"),
+    ("shape", "alt", "alt text"),
+    ("imagedata", "title", "alt text title"),
+];
 
 /// Appends one atom, deriving its context from the open elements.
 fn push(

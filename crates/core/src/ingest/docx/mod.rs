@@ -19,7 +19,9 @@ mod xml;
 
 use std::collections::BTreeMap;
 
-pub(crate) use atoms::{Atom, DELETED, FALLBACK, HIDDEN, INSTRUCTION, Story, scan as scan_story};
+pub(crate) use atoms::{
+    ALT_TEXT_ATTRIBUTES, Atom, DELETED, FALLBACK, HIDDEN, INSTRUCTION, Story, scan as scan_story,
+};
 pub(crate) use package::Package;
 pub(crate) use xml::{Cursor, Node, Ns, PartEncoding, Tag, decode as decode_part};
 

@@ -12,7 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::ingest::docx::{Cursor, DELETED, FALLBACK, HIDDEN, INSTRUCTION, Node, Ns, Story, Tag};
+use crate::ingest::docx::{
+    ALT_TEXT_ATTRIBUTES, Cursor, DELETED, FALLBACK, HIDDEN, INSTRUCTION, Node, Ns, Story, Tag,
+};
 use crate::limits::Limits;
 
 /// One replacement of a byte range of a part.
@@ -258,7 +260,10 @@ pub(super) fn structural_edits(
 /// A drawing's `descr`/`title` (alt text) is not on the page, so it goes: the start tag is
 /// rewritten without them, every other attribute copied raw.
 fn without_alt_text(tag: &Tag<'_>, range: Range<usize>, empty: bool) -> Result<Option<Edit>> {
-    if !matches!(tag.local, "docPr" | "cNvPr") {
+    let alt_attribute = |attribute: &str| {
+        ALT_TEXT_ATTRIBUTES.iter().any(|&(element, name, _)| element == tag.local && name == attribute)
+    };
+    if !ALT_TEXT_ATTRIBUTES.iter().any(|&(element, _, _)| element == tag.local) {
         return Ok(None);
     }
     let mut kept = String::new();
@@ -266,7 +271,7 @@ fn without_alt_text(tag: &Tag<'_>, range: Range<usize>, empty: bool) -> Result<O
     for attribute in tag.start.attributes() {
         let attribute = attribute.map_err(|e| Error::malformed(format!("bad XML attribute: {e}")))?;
         let key: &str = attribute.key.as_ref();
-        if matches!(attribute.key.local_name().as_ref(), "descr" | "title") {
+        if alt_attribute(attribute.key.local_name().as_ref()) {
             dropped = true;
             continue;
         }

@@ -349,3 +349,19 @@ fn a_hyperlink_around_redacted_text_is_unlinked_and_its_target_removed() {
         r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="t/hyperlink" Target="http://www.gov.cn" TargetMode="External"/></Relationships>"#
     );
 }
+
+#[test]
+fn vml_alt_text_goes_too() {
+    let body = r#"<w:p><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" id="s1" alt="map of site 7" style="width:1pt"><v:imagedata xmlns:o="urn:schemas-microsoft-com:office:office" r:id="rId1" o:title="site 7"/></v:shape></w:pict></w:r><w:r><w:t>x</w:t></w:r></w:p>"#;
+    let original = docx(body, &[]);
+    let before = ingest::read_as(&original, Format::Docx, &Limits::default()).unwrap();
+    let texts: Vec<&str> = before.hidden_items().iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(texts, ["map of site 7", "site 7"]);
+    let output = redact_docx(&original, &["x"], MarkStyle::Blocks);
+    assert_eq!(
+        part(&output, "word/document.xml").unwrap(),
+        document_xml(
+            r#"<w:p><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" id="s1" style="width:1pt"><v:imagedata xmlns:o="urn:schemas-microsoft-com:office:office" r:id="rId1"/></v:shape></w:pict></w:r><w:r><w:t>█</w:t></w:r></w:p>"#
+        )
+    );
+}
