@@ -59,6 +59,8 @@ struct StoryPart {
     plan: AtomPlan,
 }
 
+/// Redacts `original`, read as `document`, under `plan`, and sanitizes it; returns the bytes
+/// of the new archive.
 pub(super) fn redact(
     original: &[u8],
     document: &Document,
@@ -74,22 +76,24 @@ pub(super) fn redact(
         stories.push(StoryPart { name, text, encoding, story, plan: AtomPlan::default() });
     }
     plan_atoms(document, plan, &mut stories)?;
+    let (edited, unlinked) = edit_stories(&mut stories, limits)?;
+    write_archive(&package, edited, &unlinked, limits)
+}
 
-    let removed = removed_parts(&package);
-    let mut edited: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    // Relationship ids of unlinked hyperlinks, by relationships part (lowercased).
-    let mut unlinked: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for part in &mut stories {
+/// The edited bytes of every story part, and the relationship ids of the hyperlinks unlinked
+/// in each, keyed by the (lowercased) relationships part that holds them.
+type EditedStories = (BTreeMap<String, Vec<u8>>, BTreeMap<String, BTreeSet<String>>);
+
+fn edit_stories(stories: &mut [StoryPart], limits: &Limits) -> Result<EditedStories> {
+    let mut edited = BTreeMap::new();
+    let mut unlinked = BTreeMap::new();
+    for part in stories {
         let dropped_fallbacks = part.plan.mirror_fallbacks(&part.story);
-        let mut redacted: Vec<usize> = part
-            .plan
-            .removed
-            .iter()
-            .filter_map(|&a| part.story.atoms.get(a))
-            .map(|a| a.range.start)
-            .collect();
+        let plan = &part.plan;
+        let mut redacted: Vec<usize> =
+            plan.removed.iter().filter_map(|&a| part.story.atoms.get(a)).map(|a| a.range.start).collect();
         redacted.sort_unstable();
-        let mut edits = story::text_edits(&part.text, &part.story, &part.plan);
+        let mut edits = story::text_edits(&part.text, &part.story, plan);
         let (structural, ids) = story::structural_edits(&part.text, limits, &dropped_fallbacks, &redacted)
             .map_err(|e| e.context(&part.name))?;
         edits.extend(structural);
@@ -99,22 +103,35 @@ pub(super) fn redact(
             unlinked.insert(rels_of(&part.name).to_lowercase(), ids);
         }
     }
+    Ok((edited, unlinked))
+}
 
+/// Writes the new archive: the package's parts in their original order, minus the removed ones,
+/// each edited story or sanitized part in place of the original, with fixed timestamps and
+/// permissions so the same input and plan always give the same bytes.
+fn write_archive(
+    package: &Package,
+    mut edited: BTreeMap<String, Vec<u8>>,
+    unlinked: &BTreeMap<String, BTreeSet<String>>,
+    limits: &Limits,
+) -> Result<Vec<u8>> {
+    let removed = removed_parts(package);
+    let no_ids = BTreeSet::new();
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
     for name in package.names() {
-        if removed.contains(&name.to_lowercase()) {
+        let lower = name.to_lowercase();
+        if removed.contains(&lower) {
             continue;
         }
-        let original = package.get(name).unwrap_or_default();
         let bytes = match edited.remove(name) {
             Some(bytes) => bytes,
             None => {
-                let no_ids = BTreeSet::new();
-                let unlinked = unlinked.get(&name.to_lowercase()).unwrap_or(&no_ids);
+                let original = package.get(name).unwrap_or_default();
+                let unlinked = unlinked.get(&lower).unwrap_or(&no_ids);
                 sanitize_part(name, original, &removed, unlinked, limits).map_err(|e| e.context(name))?
             }
         };
