@@ -33,13 +33,17 @@ use atoms::ChangeKind;
 /// The main document part; a package without it is not a word-processing document.
 pub(crate) const MAIN_PART: &str = "word/document.xml";
 
+/// The comments part; a side story whose comments are hidden items.
+const COMMENTS_PART: &str = "word/comments.xml";
+
+/// Reads a DOCX file.
 pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
     let package = Package::open(bytes, limits)?;
     read_package(&package, limits)
 }
 
 /// Reads an opened package into a [`Document`].
-pub(crate) fn read_package(package: &Package, limits: &Limits) -> Result<Document> {
+fn read_package(package: &Package, limits: &Limits) -> Result<Document> {
     let stories = story_parts(package)?;
     let mut builder = DocumentBuilder::new(Format::Docx);
     let mut hidden = Vec::new();
@@ -50,9 +54,9 @@ pub(crate) fn read_package(package: &Package, limits: &Limits) -> Result<Documen
         push_visible(&mut builder, &story, part, name)?;
         story_hidden_items(&story, name, &mut hidden, &mut authors);
     }
-    if let Some(comments) = package.get("word/comments.xml").map(|_| "word/comments.xml") {
-        let story = read_story(package, comments, limits)?;
-        comment_items(&story, comments, &mut hidden, &mut authors);
+    if package.get(COMMENTS_PART).is_some() {
+        let story = read_story(package, COMMENTS_PART, limits)?;
+        comment_items(&story, COMMENTS_PART, &mut hidden, &mut authors);
     }
     for author in authors {
         hidden.push(HiddenItem {
