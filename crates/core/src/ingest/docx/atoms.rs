@@ -309,10 +309,15 @@ fn empty(
 }
 
 /// Records the author of a tracked change that holds no text of its own (a formatting change,
-/// an inserted paragraph mark, a move range marker).
+/// an inserted paragraph mark, a move range marker, a table cell change), or the editor named
+/// by an editing permission.
 fn other_author(tag: &Tag<'_>, story: &mut Story) -> Result<()> {
-    if tag.ns == Ns::W
-        && let Some(author) = tag.attr("author")?
+    if tag.ns != Ns::W {
+        return Ok(());
+    }
+    // `w:permStart/@w:ed` names a person allowed to edit a range.
+    let attribute = if tag.local == "permStart" { "ed" } else { "author" };
+    if let Some(author) = tag.attr(attribute)?
         && !story.other_authors.contains(&author)
     {
         story.other_authors.push(author);

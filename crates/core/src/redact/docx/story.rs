@@ -142,7 +142,12 @@ fn story_action(tag: &Tag<'_>) -> Action {
         // formatting changes and move markers go, and with them every author name.
         (Ns::W, "del" | "moveFrom" | "moveFromRangeStart" | "moveFromRangeEnd" | "moveToRangeStart")
         | (Ns::W, "moveToRangeEnd" | "tblGridChange" | "numberingChange") => Action::Remove,
+        (Ns::W, "cellIns" | "cellDel" | "cellMerge") => Action::Remove,
         (Ns::W, local) if local.ends_with("PrChange") || local.ends_with("PrExChange") => Action::Remove,
+        (Ns::W, local) if local.starts_with("customXml") && local.ends_with("RangeStart") => Action::Remove,
+        (Ns::W, local) if local.starts_with("customXml") && local.ends_with("RangeEnd") => Action::Remove,
+        // Editing permissions name the people allowed to edit a range.
+        (Ns::W, "permStart" | "permEnd") => Action::Remove,
         (Ns::W, "ins" | "moveTo") => Action::Unwrap,
         // Comment anchors point into the comments part, which is removed.
         (Ns::W, "commentRangeStart" | "commentRangeEnd" | "commentReference") => Action::Remove,

@@ -365,3 +365,18 @@ fn vml_alt_text_goes_too() {
         )
     );
 }
+
+#[test]
+fn table_cell_changes_and_editing_permissions_lose_their_names() {
+    let body = r#"<w:tbl><w:tr><w:tc><w:tcPr><w:cellIns w:id="1" w:author="A"/></w:tcPr><w:p><w:permStart w:id="2" w:ed="zhang@unit"/><w:r><w:t>x</w:t></w:r><w:permEnd w:id="2"/></w:p></w:tc></w:tr></w:tbl>"#;
+    let original = docx(body, &[]);
+    let before = ingest::read_as(&original, Format::Docx, &Limits::default()).unwrap();
+    let names: Vec<&str> = before.hidden_items().iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(names, ["A", "zhang@unit"]);
+    check(
+        body,
+        &["x"],
+        MarkStyle::Blocks,
+        r#"<w:tbl><w:tr><w:tc><w:tcPr></w:tcPr><w:p><w:r><w:t>█</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#,
+    );
+}
