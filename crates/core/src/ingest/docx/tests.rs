@@ -263,6 +263,12 @@ fn zip_bombs_are_refused_by_ratio_and_by_total() {
         (error.kind(), error.message().contains("limit of 1000 bytes")),
         (ErrorKind::LimitExceeded, true)
     );
+    let limits = Limits { max_part_bytes: 100, ..Limits::default() };
+    let error = read(&big, &limits).unwrap_err();
+    assert_eq!(
+        (error.kind(), error.message().contains("limit of 100 bytes")),
+        (ErrorKind::LimitExceeded, true)
+    );
     let limits = Limits { max_zip_entries: 1, ..Limits::default() };
     let error = read(&docx("", &[]), &limits).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::LimitExceeded);
