@@ -57,7 +57,7 @@ impl Atom {
     }
 }
 
-/// A `w:t`, `w:delText`, `w:instrText` or `w:delInstrText` element.
+/// A `w:t`, `w:delText`, `w:instrText`, `w:delInstrText` or `m:t` (equation text) element.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct TextNode {
     /// The start tag's bytes.
@@ -220,9 +220,10 @@ fn open(
             paragraphs.push(story.paragraphs);
             Frame::Paragraph
         }
-        (Ns::W, "r") => Frame::Run { hidden: false },
+        // An equation's run (`m:r`) carries the same `w:rPr` as a text run.
+        (Ns::W | Ns::Math, "r") => Frame::Run { hidden: false },
         (Ns::W, "rPr") if matches!(stack.last(), Some(Frame::Run { .. })) => Frame::RunProperties,
-        (Ns::W, local @ ("t" | "delText" | "instrText" | "delInstrText")) => {
+        (Ns::W, local @ ("t" | "delText" | "instrText" | "delInstrText")) | (Ns::Math, local @ "t") => {
             let flags = match local {
                 "delText" => DELETED,
                 "instrText" => INSTRUCTION,
@@ -470,6 +471,14 @@ mod tests {
         check(
             r#"<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:txbxContent><w:p><w:r><w:t>box</w:t></w:r></w:p></w:txbxContent></mc:Choice><mc:Fallback><w:txbxContent><w:p><w:r><w:t>box</w:t></w:r></w:p></w:txbxContent></mc:Fallback></mc:AlternateContent></w:r></w:p>"#,
             "box|[b][o][x]",
+        );
+    }
+
+    #[test]
+    fn equation_text_is_read() {
+        check(
+            r#"<w:p><m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"><m:r><m:t>E=m</m:t></m:r><m:sSup><m:e><m:r><m:t>c</m:t></m:r></m:e><m:sup><m:r><m:t>2</m:t></m:r></m:sup></m:sSup></m:oMath></w:p>"#,
+            "E=mc2",
         );
     }
 

@@ -23,6 +23,11 @@ const W_NAMESPACES: [&str; 2] = [
 ];
 /// The markup-compatibility namespace of `mc:AlternateContent`.
 const MC_NAMESPACE: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
+/// Office Math (`m:`), whose `m:t` holds the text of equations.
+const MATH_NAMESPACES: [&str; 2] = [
+    "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "http://purl.oclc.org/ooxml/officeDocument/math",
+];
 
 /// The namespaces the DOCX code distinguishes; everything else is `Other`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +36,8 @@ pub(crate) enum Ns {
     W,
     /// Markup compatibility (`mc:`).
     Mc,
+    /// Office Math (`m:`).
+    Math,
     /// Any other namespace, or none.
     Other,
 }
@@ -236,6 +243,7 @@ fn ns_of(resolved: &ResolveResult<'_>) -> Ns {
     match resolved {
         ResolveResult::Bound(namespace) if W_NAMESPACES.contains(&namespace.0) => Ns::W,
         ResolveResult::Bound(namespace) if namespace.0 == MC_NAMESPACE => Ns::Mc,
+        ResolveResult::Bound(namespace) if MATH_NAMESPACES.contains(&namespace.0) => Ns::Math,
         _ => Ns::Other,
     }
 }

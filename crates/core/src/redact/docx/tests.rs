@@ -380,3 +380,14 @@ fn table_cell_changes_and_editing_permissions_lose_their_names() {
         r#"<w:tbl><w:tr><w:tc><w:tcPr></w:tcPr><w:p><w:r><w:t>█</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#,
     );
 }
+
+#[test]
+fn equation_text_is_redacted_in_place() {
+    let math = r#"xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math""#;
+    check(
+        &format!(r#"<w:p><m:oMath {math}><m:r><m:t>f=95837</m:t></m:r></m:oMath></w:p>"#),
+        &["95837"],
+        MarkStyle::Blocks,
+        &format!(r#"<w:p><m:oMath {math}><m:r><m:t>f=█████</m:t></m:r></m:oMath></w:p>"#),
+    );
+}
