@@ -391,3 +391,58 @@ fn equation_text_is_redacted_in_place() {
         &format!(r#"<w:p><m:oMath {math}><m:r><m:t>f=█████</m:t></m:r></m:oMath></w:p>"#),
     );
 }
+
+mod random_plans {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A document with every construct the redactor edits, in one paragraph or another.
+    fn sample() -> Vec<u8> {
+        let body = [
+            r#"<w:p><w:r><w:t>驻地958</w:t></w:r><w:proofErr w:type="spellStart"/><w:bookmarkStart w:id="0" w:name="u"/><w:r><w:rPr><w:b/></w:rPr><w:t>37</w:t></w:r><w:bookmarkEnd w:id="0"/><w:r><w:t xml:space="preserve">部队 A&amp;B</w:t><w:tab/><w:t>x</w:t></w:r></w:p>"#,
+            r#"<w:p><w:ins w:author="A"><w:r><w:t>new</w:t></w:r></w:ins><w:del w:author="B"><w:r><w:delText>old</w:delText></w:r></w:del><w:hyperlink r:id="rId1"><w:r><w:t>link text</w:t></w:r></w:hyperlink></w:p>"#,
+            r#"<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:txbxContent><w:p><w:r><w:t>box one</w:t></w:r></w:p><w:p><w:r><w:t>box two</w:t></w:r></w:p></w:txbxContent></mc:Choice><mc:Fallback><w:txbxContent><w:p><w:r><w:t>box one</w:t></w:r></w:p><w:p><w:r><w:t>box two</w:t></w:r></w:p></w:txbxContent></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>after</w:t></w:r></w:p>"#,
+            r#"<w:p><w:fldSimple w:instr="AUTHOR"><w:r><w:t>result</w:t></w:r></w:fldSimple><w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden</w:t></w:r><w:r><w:t>end</w:t></w:r></w:p>"#,
+        ]
+        .concat();
+        let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="t/hyperlink" Target="http://link.text" TargetMode="External"/></Relationships>"#;
+        docx(&body, &[("word/_rels/document.xml.rels", rels)])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Any plan exports (verification included) and leaves only the unplanned characters,
+        /// each mark standing for what it replaced.
+        #[test]
+        fn any_plan_exports_and_removes_exactly_the_planned_characters(
+            spans in prop::collection::vec((0usize..80, 1usize..10), 1..5),
+        ) {
+            let original = sample();
+            let document = ingest::read_as(&original, Format::Docx, &Limits::default()).unwrap();
+            let visible = document.visible_char_len();
+            let ranges: Vec<PlannedRange> = spans
+                .iter()
+                .map(|&(start, len)| {
+                    let start = start % visible;
+                    PlannedRange { start, end: (start + len).min(visible), reason: "r".into() }
+                })
+                .collect();
+            let plan = RedactionPlan { ranges, areas: Vec::new(), style: MarkStyle::Blocks };
+            let export = redact_file(&original, Format::Docx, &plan, &Limits::default());
+            prop_assert!(export.is_ok(), "{:?}", export.err());
+            let after = ingest::read_as(&export.unwrap().bytes, Format::Docx, &Limits::default()).unwrap();
+            // Removing characters and adding as many marks keeps every block's length; the
+            // characters left are exactly the unplanned ones.
+            let mut planned = vec![false; visible];
+            for range in &plan.ranges {
+                planned[range.start..range.end].iter_mut().for_each(|p| *p = true);
+            }
+            let kept: String = document.visible_text().chars().zip(&planned).filter(|(_, p)| !**p).map(|(c, _)| c).collect();
+            let left: String = after.visible_text().chars().filter(|&c| c != '█').collect();
+            let squeeze = |s: &str| s.chars().filter(|c| *c != '\n').collect::<String>();
+            prop_assert_eq!(squeeze(&left), squeeze(&kept));
+        }
+    }
+}
