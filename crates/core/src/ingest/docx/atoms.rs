@@ -15,7 +15,7 @@
 use std::ops::Range;
 
 use super::xml::{Cursor, Node, Ns, Tag};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::limits::Limits;
 
 /// The atom is tracked-deleted text (`w:del`, `w:moveFrom`, `w:delText`).
@@ -164,6 +164,7 @@ pub(crate) fn scan(text: &str, limits: &Limits) -> Result<Story> {
             },
             Node::Text(raw) => {
                 if let Some(Frame::TextNode { node, flags }) = stack.last().copied() {
+                    check_budget(&story, raw.chars().count(), limits)?;
                     for (offset, ch) in raw.char_indices() {
                         let start = item.range.start + offset;
                         push(
@@ -180,6 +181,7 @@ pub(crate) fn scan(text: &str, limits: &Limits) -> Result<Story> {
             }
             Node::CData(raw) => {
                 if let Some(Frame::TextNode { node, flags }) = stack.last().copied() {
+                    check_budget(&story, raw.chars().count(), limits)?;
                     for (offset, ch) in raw.char_indices() {
                         let start = item.range.start + 9 + offset;
                         push(
@@ -196,6 +198,7 @@ pub(crate) fn scan(text: &str, limits: &Limits) -> Result<Story> {
             }
             Node::Char(ch) => {
                 if let Some(Frame::TextNode { node, flags }) = stack.last().copied() {
+                    check_budget(&story, 1, limits)?;
                     push(&mut story, &stack, &paragraphs, ch, item.range, flags, Some(node));
                 }
             }
@@ -203,6 +206,27 @@ pub(crate) fn scan(text: &str, limits: &Limits) -> Result<Story> {
         }
     }
     Ok(story)
+}
+
+/// The most characters one DOCX may hold, all story parts together.
+///
+/// A part of `max_part_bytes` of text compresses to a few hundred kilobytes, and each character
+/// costs the reader some tens of bytes (its atom, its origin, its offset), so the character count
+/// is bounded, not only the bytes: one character per 32 bytes of the part limit, four million by
+/// default — some two thousand dense pages.
+pub(crate) fn max_chars(limits: &Limits) -> usize {
+    usize::try_from(limits.max_part_bytes / 32).unwrap_or(usize::MAX)
+}
+
+/// Fails when `more` atoms would take the story past [`max_chars`].
+fn check_budget(story: &Story, more: usize, limits: &Limits) -> Result<()> {
+    if story.atoms.len().saturating_add(more) > max_chars(limits) {
+        return Err(Error::limit(format!(
+            "the document holds more than the limit of {} characters",
+            max_chars(limits)
+        )));
+    }
+    Ok(())
 }
 
 /// Handles an opening tag and returns the frame it pushes.

@@ -48,8 +48,17 @@ fn read_package(package: &Package, limits: &Limits) -> Result<Document> {
     let mut builder = DocumentBuilder::new(Format::Docx);
     let mut hidden = Vec::new();
     let mut authors = Vec::new();
+    let mut chars = 0usize;
     for (index, name) in stories.iter().enumerate() {
         let story = read_story(package, name, limits)?;
+        // Each part is bounded while it is scanned; the parts together are bounded here.
+        chars = chars.saturating_add(story.atoms.len());
+        if chars > atoms::max_chars(limits) {
+            return Err(Error::limit(format!(
+                "the document holds more than the limit of {} characters",
+                atoms::max_chars(limits)
+            )));
+        }
         let part = u16::try_from(index).map_err(|_| Error::limit("the document has too many story parts"))?;
         push_visible(&mut builder, &story, part, name)?;
         story_hidden_items(&story, name, &mut hidden, &mut authors);

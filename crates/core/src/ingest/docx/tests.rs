@@ -269,6 +269,20 @@ fn zip_bombs_are_refused_by_ratio_and_by_total() {
         (error.kind(), error.message().contains("limit of 100 bytes")),
         (ErrorKind::LimitExceeded, true)
     );
+    // A small archive that decompresses to millions of characters is refused by their count
+    // before the reader spends memory on each.
+    let limits = Limits { max_part_bytes: 32 * 100, ..Limits::default() };
+    let error = read(&docx(&paragraph(&["x".repeat(101).as_str()]), &[]), &limits).unwrap_err();
+    assert_eq!(
+        error.message(),
+        "word/document.xml: the document holds more than the limit of 100 characters"
+    );
+    let parts = [
+        paragraph(&["x".repeat(60).as_str()]),
+        format!("<w:hdr {NS}>{}</w:hdr>", paragraph(&["y".repeat(60).as_str()])),
+    ];
+    let error = read(&docx(&parts[0], &[("word/header1.xml", &parts[1])]), &limits).unwrap_err();
+    assert_eq!(error.message(), "the document holds more than the limit of 100 characters");
     let limits = Limits { max_zip_entries: 1, ..Limits::default() };
     let error = read(&docx("", &[]), &limits).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::LimitExceeded);
