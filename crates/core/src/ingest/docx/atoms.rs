@@ -147,10 +147,10 @@ pub(crate) fn scan(text: &str, limits: &Limits) -> Result<Story> {
     while let Some(item) = cursor.next()? {
         match item.node {
             Node::Start(tag) => {
-                let frame = open(&tag, &mut story, &stack, &mut paragraphs, item.range.clone())?;
+                let frame = open(&tag, limits, &mut story, &stack, &mut paragraphs, item.range.clone())?;
                 stack.push(frame);
             }
-            Node::Empty(tag) => empty(&tag, &mut story, &mut stack, &paragraphs, item.range)?,
+            Node::Empty(tag) => empty(&tag, limits, &mut story, &mut stack, &paragraphs, item.range)?,
             Node::End(..) => match stack.pop() {
                 Some(Frame::Paragraph) => {
                     paragraphs.pop();
@@ -218,9 +218,16 @@ pub(crate) fn max_chars(limits: &Limits) -> usize {
     usize::try_from(limits.max_part_bytes / 32).unwrap_or(usize::MAX)
 }
 
-/// Fails when `more` atoms would take the story past [`max_chars`].
+/// Fails when `more` atoms would take the story past [`max_chars`]. Text nodes, changes and
+/// comments count too: an archive of empty `<w:t/>` elements costs memory without a character.
 fn check_budget(story: &Story, more: usize, limits: &Limits) -> Result<()> {
-    if story.atoms.len().saturating_add(more) > max_chars(limits) {
+    let used = story.atoms.len()
+        + story.text_nodes.len()
+        + story.changes.len()
+        + story.containers.len()
+        + story.attribute_texts.len()
+        + story.other_authors.len();
+    if used.saturating_add(more) > max_chars(limits) {
         return Err(Error::limit(format!(
             "the document holds more than the limit of {} characters",
             max_chars(limits)
@@ -232,11 +239,13 @@ fn check_budget(story: &Story, more: usize, limits: &Limits) -> Result<()> {
 /// Handles an opening tag and returns the frame it pushes.
 fn open(
     tag: &Tag<'_>,
+    limits: &Limits,
     story: &mut Story,
     stack: &[Frame],
     paragraphs: &mut Vec<u32>,
     range: Range<usize>,
 ) -> Result<Frame> {
+    check_budget(story, 1, limits)?;
     attribute_texts(tag, story, paragraphs)?;
     Ok(match (tag.ns, tag.local) {
         (Ns::W, "p") => {
@@ -301,11 +310,13 @@ fn open(
 /// recorded on formatting alone.
 fn empty(
     tag: &Tag<'_>,
+    limits: &Limits,
     story: &mut Story,
     stack: &mut [Frame],
     paragraphs: &[u32],
     range: Range<usize>,
 ) -> Result<()> {
+    check_budget(story, 1, limits)?;
     attribute_texts(tag, story, paragraphs)?;
     let in_run = matches!(stack.last(), Some(Frame::Run { .. }));
     let ch = match (tag.ns, tag.local) {
@@ -342,9 +353,8 @@ fn other_author(tag: &Tag<'_>, story: &mut Story) -> Result<()> {
     }
     // `w:permStart/@w:ed` names a person allowed to edit a range.
     let attribute = if tag.local == "permStart" { "ed" } else { "author" };
-    if let Some(author) = tag.attr(attribute)?
-        && !story.other_authors.contains(&author)
-    {
+    // Duplicates are kept here and merged by the reader, which sees every part's names.
+    if let Some(author) = tag.attr(attribute)? {
         story.other_authors.push(author);
     }
     Ok(())

@@ -17,7 +17,7 @@ mod package;
 mod parts;
 mod xml;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) use atoms::{
     ALT_TEXT_ATTRIBUTES, Atom, DELETED, FALLBACK, HIDDEN, INSTRUCTION, Story, scan as scan_story,
@@ -47,7 +47,7 @@ fn read_package(package: &Package, limits: &Limits) -> Result<Document> {
     let stories = story_parts(package)?;
     let mut builder = DocumentBuilder::new(Format::Docx);
     let mut hidden = Vec::new();
-    let mut authors = Vec::new();
+    let mut authors = Authors::default();
     let mut chars = 0usize;
     for (index, name) in stories.iter().enumerate() {
         let story = read_story(package, name, limits)?;
@@ -67,7 +67,7 @@ fn read_package(package: &Package, limits: &Limits) -> Result<Document> {
         let story = read_story(package, COMMENTS_PART, limits)?;
         comment_items(&story, COMMENTS_PART, &mut hidden, &mut authors);
     }
-    for author in authors {
+    for author in authors.in_order {
         hidden.push(HiddenItem {
             kind: HiddenKind::Author,
             label: "author of comments or tracked changes".into(),
@@ -163,7 +163,7 @@ fn location(name: &str, paragraph: u32) -> Location {
 }
 
 /// Hidden items of a visible story: tracked changes, hidden runs, field instructions, alt text.
-fn story_hidden_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, authors: &mut Vec<String>) {
+fn story_hidden_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, authors: &mut Authors) {
     // One pass groups the atoms by change, so a document with many changes stays linear.
     let mut by_change: BTreeMap<u32, Vec<&Atom>> = BTreeMap::new();
     for atom in &story.atoms {
@@ -185,10 +185,10 @@ fn story_hidden_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, a
         if !text.is_empty() {
             hidden.push(HiddenItem { kind, label, text, location: location(name, paragraph) });
         }
-        add_author(authors, change.author.as_deref());
+        authors.add(change.author.as_deref());
     }
     for author in &story.other_authors {
-        add_author(authors, Some(author));
+        authors.add(Some(author));
     }
     for (flag, label) in [(HIDDEN, "hidden text"), (INSTRUCTION, "field instruction")] {
         // Consecutive flagged atoms of one paragraph make one item. Deleted text is already
@@ -229,7 +229,7 @@ fn story_hidden_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, a
 }
 
 /// One item per comment, with its author.
-fn comment_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, authors: &mut Vec<String>) {
+fn comment_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, authors: &mut Authors) {
     let mut by_comment: BTreeMap<u32, Vec<&Atom>> = BTreeMap::new();
     for atom in story.atoms.iter().filter(|a| a.flags & FALLBACK == 0) {
         if let Some(container) = atom.container {
@@ -246,19 +246,28 @@ fn comment_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, author
             text,
             location: Location::part(name),
         });
-        add_author(authors, comment.author.as_deref());
-        add_author(authors, comment.initials.as_deref());
+        authors.add(comment.author.as_deref());
+        authors.add(comment.initials.as_deref());
     }
     for change in &story.changes {
-        add_author(authors, change.author.as_deref());
+        authors.add(change.author.as_deref());
     }
 }
 
-fn add_author(authors: &mut Vec<String>, author: Option<&str>) {
-    if let Some(author) = author.filter(|a| !a.trim().is_empty())
-        && !authors.iter().any(|a| a == author)
-    {
-        authors.push(author.to_owned());
+/// The distinct names of people in the document, in the order they first appear.
+#[derive(Default)]
+struct Authors {
+    in_order: Vec<String>,
+    seen: BTreeSet<String>,
+}
+
+impl Authors {
+    fn add(&mut self, author: Option<&str>) {
+        if let Some(author) = author.filter(|a| !a.trim().is_empty())
+            && self.seen.insert(author.to_owned())
+        {
+            self.in_order.push(author.to_owned());
+        }
     }
 }
 
