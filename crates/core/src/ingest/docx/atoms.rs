@@ -14,6 +14,7 @@
 
 use std::ops::Range;
 
+use super::styles::Styles;
 use super::xml::{Cursor, Node, Ns, Tag};
 use crate::error::{Error, Result};
 use crate::limits::Limits;
@@ -121,15 +122,24 @@ pub(crate) struct Story {
     pub attribute_texts: Vec<AttributeText>,
     /// Authors named on tracked changes that hold no text (`w:rPrChange`, paragraph marks...).
     pub other_authors: Vec<String>,
+    /// The byte ranges of the runs that are hidden (by `w:vanish` or by style), whole elements.
+    pub hidden_runs: Vec<Range<usize>>,
 }
 
 /// Which open element a frame of the walk stands for, when it matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Frame {
-    Paragraph,
-    Run { hidden: bool },
+    /// A paragraph, and whether its style hides its runs.
+    Paragraph {
+        style_hides: bool,
+    },
+    ParagraphProperties,
+    Run(Run),
     RunProperties,
-    TextNode { node: u32, flags: u8 },
+    TextNode {
+        node: u32,
+        flags: u8,
+    },
     Change(u32, ChangeKind),
     Container(u32),
     Alternate(u32),
@@ -138,8 +148,24 @@ enum Frame {
     Other,
 }
 
+/// An open run and what decides whether it is hidden, strongest first: `w:vanish` on the run, its
+/// character style, its paragraph's style.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Run {
+    start: usize,
+    direct: Option<bool>,
+    style: Option<bool>,
+    paragraph_style: bool,
+}
+
+impl Run {
+    fn hidden(&self) -> bool {
+        self.direct.or(self.style).unwrap_or(self.paragraph_style)
+    }
+}
+
 /// Runs the atom pass over a decoded story part.
-pub(crate) fn scan(text: &str, limits: &Limits) -> Result<Story> {
+pub(crate) fn scan(text: &str, styles: &Styles, limits: &Limits) -> Result<Story> {
     let mut cursor = Cursor::new(text, limits);
     let mut story = Story::default();
     let mut stack: Vec<Frame> = Vec::new();
@@ -150,10 +176,13 @@ pub(crate) fn scan(text: &str, limits: &Limits) -> Result<Story> {
                 let frame = open(&tag, limits, &mut story, &stack, &mut paragraphs, item.range.clone())?;
                 stack.push(frame);
             }
-            Node::Empty(tag) => empty(&tag, limits, &mut story, &mut stack, &paragraphs, item.range)?,
+            Node::Empty(tag) => empty(&tag, styles, limits, &mut story, &mut stack, &paragraphs, item.range)?,
             Node::End(..) => match stack.pop() {
-                Some(Frame::Paragraph) => {
+                Some(Frame::Paragraph { .. }) => {
                     paragraphs.pop();
+                }
+                Some(Frame::Run(run)) if run.hidden() => {
+                    story.hidden_runs.push(run.start..item.range.end);
                 }
                 Some(Frame::TextNode { node, .. }) => {
                     if let Some(text_node) = story.text_nodes.get_mut(node as usize) {
@@ -251,11 +280,23 @@ fn open(
         (Ns::W, "p") => {
             story.paragraphs += 1;
             paragraphs.push(story.paragraphs);
-            Frame::Paragraph
+            Frame::Paragraph { style_hides: false }
         }
+        (Ns::W, "pPr") if matches!(stack.last(), Some(Frame::Paragraph { .. })) => Frame::ParagraphProperties,
         // An equation's run (`m:r`) carries the same `w:rPr` as a text run.
-        (Ns::W | Ns::Math, "r") => Frame::Run { hidden: false },
-        (Ns::W, "rPr") if matches!(stack.last(), Some(Frame::Run { .. })) => Frame::RunProperties,
+        (Ns::W | Ns::Math, "r") => {
+            let paragraph_style = stack.iter().rev().find_map(|f| match f {
+                Frame::Paragraph { style_hides } => Some(*style_hides),
+                _ => None,
+            });
+            Frame::Run(Run {
+                start: range.start,
+                direct: None,
+                style: None,
+                paragraph_style: paragraph_style.unwrap_or(false),
+            })
+        }
+        (Ns::W, "rPr") if matches!(stack.last(), Some(Frame::Run(_))) => Frame::RunProperties,
         (Ns::W, local @ ("t" | "delText" | "instrText" | "delInstrText")) | (Ns::Math, local @ "t") => {
             let flags = match local {
                 "delText" => DELETED,
@@ -310,6 +351,7 @@ fn open(
 /// recorded on formatting alone.
 fn empty(
     tag: &Tag<'_>,
+    styles: &Styles,
     limits: &Limits,
     story: &mut Story,
     stack: &mut [Frame],
@@ -318,18 +360,34 @@ fn empty(
 ) -> Result<()> {
     check_budget(story, 1, limits)?;
     attribute_texts(tag, story, paragraphs)?;
-    let in_run = matches!(stack.last(), Some(Frame::Run { .. }));
+    let in_run = matches!(stack.last(), Some(Frame::Run(_)));
+    let in_run_properties = matches!(stack.last(), Some(Frame::RunProperties));
+    // The run (or paragraph) is the frame just below its properties.
+    let owner = stack.len().checked_sub(2);
     let ch = match (tag.ns, tag.local) {
         (Ns::W, "tab" | "ptab") if in_run => Some('\t'),
         (Ns::W, "br" | "cr") if in_run => Some('\n'),
         (Ns::W, "noBreakHyphen") if in_run => Some('-'),
-        (Ns::W, "vanish" | "specVanish" | "webHidden") => {
+        (Ns::W, "vanish" | "specVanish" | "webHidden") if in_run_properties => {
             let on = !matches!(tag.attr("val")?.as_deref(), Some("0" | "false" | "off"));
-            if on && matches!(stack.last(), Some(Frame::RunProperties)) {
-                // The run is the frame just below its rPr.
-                if let Some(Frame::Run { hidden }) = stack.iter_mut().rev().nth(1) {
-                    *hidden = true;
-                }
+            if let Some(Frame::Run(run)) = owner.and_then(|i| stack.get_mut(i)) {
+                run.direct = Some(on || run.direct == Some(true));
+            }
+            None
+        }
+        (Ns::W, "rStyle") if in_run_properties => {
+            if let (Some(Frame::Run(run)), Some(id)) =
+                (owner.and_then(|i| stack.get_mut(i)), tag.attr("val")?)
+            {
+                run.style = styles.hides(&id);
+            }
+            None
+        }
+        (Ns::W, "pStyle") if matches!(stack.last(), Some(Frame::ParagraphProperties)) => {
+            if let (Some(Frame::Paragraph { style_hides }), Some(id)) =
+                (owner.and_then(|i| stack.get_mut(i)), tag.attr("val")?)
+            {
+                *style_hides = styles.hides(&id).unwrap_or(false);
             }
             None
         }
@@ -418,7 +476,7 @@ fn push(
     };
     for frame in stack {
         match *frame {
-            Frame::Run { hidden: true } => atom.flags |= HIDDEN,
+            Frame::Run(run) if run.hidden() => atom.flags |= HIDDEN,
             Frame::Change(index, kind) => {
                 atom.flags |= match kind {
                     ChangeKind::Insertion | ChangeKind::MoveTo => INSERTED,
@@ -445,7 +503,7 @@ mod tests {
     /// around invisible ones and `|` between paragraphs.
     fn check(body: &str, expected: &str) {
         let xml = format!("<w:document {W}><w:body>{body}</w:body></w:document>");
-        let story = scan(&xml, &Limits::default()).unwrap();
+        let story = scan(&xml, &Styles::default(), &Limits::default()).unwrap();
         let mut got = String::new();
         let mut paragraph = story.atoms.first().map_or(0, |a| a.paragraph);
         for atom in &story.atoms {
@@ -482,7 +540,7 @@ mod tests {
     #[test]
     fn references_are_one_atom_each() {
         let xml = format!(r#"<w:document {W}><w:p><w:r><w:t>a&amp;&#x673A;</w:t></w:r></w:p></w:document>"#);
-        let story = scan(&xml, &Limits::default()).unwrap();
+        let story = scan(&xml, &Styles::default(), &Limits::default()).unwrap();
         let got: Vec<(char, &str)> = story.atoms.iter().map(|a| (a.ch, &xml[a.range.clone()])).collect();
         assert_eq!(got, [('a', "a"), ('&', "&amp;"), ('机', "&#x673A;")]);
     }
@@ -519,7 +577,7 @@ mod tests {
     #[test]
     fn another_prefix_for_the_word_namespace_is_still_read() {
         let xml = r#"<x:document xmlns:x="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><x:p><x:r><x:t>secret</x:t></x:r></x:p></x:document>"#;
-        let story = scan(xml, &Limits::default()).unwrap();
+        let story = scan(xml, &Styles::default(), &Limits::default()).unwrap();
         assert_eq!(story.atoms.iter().map(|a| a.ch).collect::<String>(), "secret");
     }
 }

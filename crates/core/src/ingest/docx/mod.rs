@@ -15,6 +15,7 @@
 mod atoms;
 mod package;
 mod parts;
+mod styles;
 mod xml;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,6 +24,7 @@ pub(crate) use atoms::{
     ALT_TEXT_ATTRIBUTES, Atom, DELETED, FALLBACK, HIDDEN, INSTRUCTION, Story, scan as scan_story,
 };
 pub(crate) use package::Package;
+pub(crate) use styles::Styles;
 pub(crate) use xml::{Cursor, Node, Ns, PartEncoding, Tag, decode as decode_part};
 
 use crate::document::{Document, DocumentBuilder, Format, HiddenItem, HiddenKind, Layout, Location, Origin};
@@ -45,12 +47,13 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
 /// Reads an opened package into a [`Document`].
 fn read_package(package: &Package, limits: &Limits) -> Result<Document> {
     let stories = story_parts(package)?;
+    let styles = Styles::read(package, limits)?;
     let mut builder = DocumentBuilder::new(Format::Docx);
     let mut hidden = Vec::new();
     let mut authors = Authors::default();
     let mut chars = 0usize;
     for (index, name) in stories.iter().enumerate() {
-        let story = read_story(package, name, limits)?;
+        let story = read_story(package, name, &styles, limits)?;
         // Each part is bounded while it is scanned; the parts together are bounded here.
         chars = chars.saturating_add(story.atoms.len());
         if chars > atoms::max_chars(limits) {
@@ -64,7 +67,7 @@ fn read_package(package: &Package, limits: &Limits) -> Result<Document> {
         story_hidden_items(&story, name, &mut hidden, &mut authors);
     }
     if package.get(COMMENTS_PART).is_some() {
-        let story = read_story(package, COMMENTS_PART, limits)?;
+        let story = read_story(package, COMMENTS_PART, &styles, limits)?;
         comment_items(&story, COMMENTS_PART, &mut hidden, &mut authors);
     }
     for author in authors.in_order {
@@ -111,10 +114,10 @@ pub(crate) fn story_parts(package: &Package) -> Result<Vec<String>> {
 }
 
 /// Decodes and scans story part `name`.
-pub(crate) fn read_story(package: &Package, name: &str, limits: &Limits) -> Result<Story> {
+fn read_story(package: &Package, name: &str, styles: &Styles, limits: &Limits) -> Result<Story> {
     let bytes = package.get(name).ok_or_else(|| Error::malformed(format!("part {name} is missing")))?;
     let (text, _) = xml::decode(bytes, name)?;
-    atoms::scan(&text, limits).map_err(|e| e.context(name))
+    atoms::scan(&text, styles, limits).map_err(|e| e.context(name))
 }
 
 /// Pushes the visible atoms of a story, one block per paragraph. A paragraph inside a text box

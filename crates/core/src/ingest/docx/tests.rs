@@ -376,3 +376,15 @@ mod damaged_input {
         }
     }
 }
+
+#[test]
+fn text_hidden_by_a_style_is_hidden_unless_the_run_says_otherwise() {
+    let styles = format!(
+        r#"<w:styles {NS}><w:style w:type="character" w:styleId="Secret"><w:rPr><w:vanish/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="HiddenPara"><w:rPr><w:vanish/></w:rPr></w:style></w:styles>"#
+    );
+    let body = r#"<w:p><w:r><w:rPr><w:rStyle w:val="Secret"/></w:rPr><w:t>a</w:t></w:r><w:r><w:rPr><w:rStyle w:val="Secret"/><w:vanish w:val="0"/></w:rPr><w:t>b</w:t></w:r><w:r><w:t>c</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="HiddenPara"/></w:pPr><w:r><w:t>d</w:t></w:r><w:r><w:rPr><w:vanish w:val="false"/></w:rPr><w:t>e</w:t></w:r></w:p>"#;
+    let document = read_docx(&docx(body, &[("word/styles.xml", &styles)]));
+    assert_eq!(document.visible_text(), "bc\ne\n");
+    let hidden: Vec<&str> = document.hidden_items().iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(hidden, ["a", "d"]);
+}

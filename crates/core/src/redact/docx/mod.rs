@@ -24,7 +24,9 @@ use super::plan::{MarkStyle, RedactionPlan};
 use super::text::BLOCK;
 use crate::document::{Document, Origin};
 use crate::error::{Error, ErrorKind, Result};
-use crate::ingest::docx::{Cursor, Node, Package, PartEncoding, decode_part, scan_story, story_parts};
+use crate::ingest::docx::{
+    Cursor, Node, Package, PartEncoding, Styles, decode_part, scan_story, story_parts,
+};
 use crate::limits::Limits;
 
 /// The properties a sanitized export keeps: none.
@@ -68,11 +70,12 @@ pub(super) fn redact(
     limits: &Limits,
 ) -> Result<Vec<u8>> {
     let package = Package::open(original, limits)?;
+    let styles = Styles::read(&package, limits)?;
     let mut stories = Vec::new();
     for name in story_parts(&package)? {
         let bytes = package.get(&name).unwrap_or_default();
         let (text, encoding) = decode_part(bytes, &name)?;
-        let story = scan_story(&text, limits).map_err(|e| e.context(&name))?;
+        let story = scan_story(&text, &styles, limits).map_err(|e| e.context(&name))?;
         stories.push(StoryPart { name, text, encoding, story, plan: AtomPlan::default() });
     }
     plan_atoms(document, plan, &mut stories)?;
@@ -94,8 +97,9 @@ fn edit_stories(stories: &mut [StoryPart], limits: &Limits) -> Result<EditedStor
             plan.removed.iter().filter_map(|&a| part.story.atoms.get(a)).map(|a| a.range.start).collect();
         redacted.sort_unstable();
         let mut edits = story::text_edits(&part.text, &part.story, plan);
-        let (structural, ids) = story::structural_edits(&part.text, limits, &dropped_fallbacks, &redacted)
-            .map_err(|e| e.context(&part.name))?;
+        let (structural, ids) =
+            story::structural_edits(&part.text, &part.story, limits, &dropped_fallbacks, &redacted)
+                .map_err(|e| e.context(&part.name))?;
         edits.extend(structural);
         let text = story::apply(&part.text, edits, &part.name)?;
         edited.insert(part.name.clone(), part.encoding.encode(&text));

@@ -166,9 +166,6 @@ fn story_action(tag: &Tag<'_>) -> Action {
 struct Open {
     start_tag: Range<usize>,
     action: Action,
-    is_run: bool,
-    is_run_properties: bool,
-    hidden_run: bool,
     alternate: Option<u32>,
     /// For a `w:hyperlink`, its relationship id, if it has one.
     hyperlink: Option<Option<String>>,
@@ -182,13 +179,16 @@ struct Open {
 /// goes), since a link's target usually repeats its text (`mailto:` an address, a URL).
 pub(super) fn structural_edits(
     text: &str,
+    story: &Story,
     limits: &Limits,
     drop_fallbacks: &BTreeSet<u32>,
     redacted: &[usize],
 ) -> Result<(Vec<Edit>, BTreeSet<String>)> {
     let mut cursor = Cursor::new(text, limits);
     let mut stack: Vec<Open> = Vec::new();
-    let mut edits = Vec::new();
+    // Hidden runs are found by the atom pass, which knows the styles; they go whole.
+    let mut edits: Vec<Edit> =
+        story.hidden_runs.iter().map(|range| Edit { range: range.clone(), with: String::new() }).collect();
     let mut unlinked = BTreeSet::new();
     let mut alternates = 0;
     while let Some(item) = cursor.next()? {
@@ -209,32 +209,13 @@ pub(super) fn structural_edits(
                 if let Some(edit) = without_alt_text(&tag, item.range.clone(), false)? {
                     edits.push(edit);
                 }
-                let is_run_properties = tag.is_w("rPr") && stack.last().is_some_and(|o| o.is_run);
                 let hyperlink = if tag.is_w("hyperlink") { Some(tag.attr("id")?) } else { None };
-                stack.push(Open {
-                    start_tag: item.range,
-                    action,
-                    is_run: tag.is_w("r"),
-                    is_run_properties,
-                    hidden_run: false,
-                    alternate,
-                    hyperlink,
-                });
+                stack.push(Open { start_tag: item.range, action, alternate, hyperlink });
             }
             Node::Empty(tag) => {
                 if matches!(story_action(&tag), Action::Remove | Action::Unwrap) {
                     edits.push(Edit { range: item.range, with: String::new() });
                     continue;
-                }
-                if matches!(tag.local, "vanish" | "specVanish" | "webHidden")
-                    && tag.ns == Ns::W
-                    && stack.last().is_some_and(|o| o.is_run_properties)
-                    && !matches!(tag.attr("val")?.as_deref(), Some("0" | "false" | "off"))
-                {
-                    let run = stack.len().checked_sub(2).and_then(|i| stack.get_mut(i));
-                    if let Some(run) = run {
-                        run.hidden_run = true;
-                    }
                 }
                 if let Some(edit) = without_alt_text(&tag, item.range, true)? {
                     edits.push(edit);
@@ -249,7 +230,7 @@ pub(super) fn structural_edits(
                         unlinked.extend(id);
                     }
                 }
-                if open.action == Action::Remove || open.hidden_run {
+                if open.action == Action::Remove {
                     edits.push(Edit { range: open.start_tag.start..item.range.end, with: String::new() });
                 } else if open.action == Action::Unwrap {
                     edits.push(Edit { range: open.start_tag, with: String::new() });

@@ -447,3 +447,17 @@ mod random_plans {
         }
     }
 }
+
+#[test]
+fn runs_hidden_by_a_style_are_removed() {
+    let styles = format!(
+        r#"<w:styles {NS}><w:style w:type="character" w:styleId="Secret"><w:rPr><w:vanish/></w:rPr></w:style></w:styles>"#
+    );
+    let body = r#"<w:p><w:r><w:rPr><w:rStyle w:val="Secret"/></w:rPr><w:t>hid</w:t></w:r><w:r><w:t>seen</w:t></w:r></w:p>"#;
+    let original = docx(body, &[("word/styles.xml", &styles)]);
+    let output = redact_docx(&original, &["seen"], MarkStyle::Blocks);
+    assert_eq!(
+        part(&output, "word/document.xml").unwrap(),
+        document_xml(r#"<w:p><w:r><w:t>████</w:t></w:r></w:p>"#)
+    );
+}
