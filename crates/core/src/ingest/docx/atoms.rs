@@ -6,8 +6,10 @@
 //! or a run-level element that stands for a character (`w:tab` → tab, `w:br`/`w:cr` → line
 //! break, `w:noBreakHyphen` → `-`). Soft hyphens are dropped; `w:proofErr`, bookmarks and
 //! comment ranges produce nothing, so a phrase that Word split across runs around them is still
-//! one phrase. Each atom carries flags for why a reader would not see it (deleted, hidden, a
-//! field instruction, the `mc:Fallback` copy of a text box) and the tracked change it belongs to.
+//! one phrase. Each atom carries flags for why a reader would not see it (deleted, hidden by
+//! `w:vanish` or by a style, a field instruction, the `mc:Fallback` copy of a text box) and the
+//! tracked change it belongs to. The pass also records the byte ranges of hidden runs, which the
+//! redactor removes whole.
 //!
 //! The reader and the redactor both run this pass on the same bytes, so an atom index recorded
 //! in a [`Document`](crate::Document)'s source map finds the same bytes again at export time.

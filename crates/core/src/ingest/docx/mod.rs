@@ -2,7 +2,8 @@
 //! everything Word keeps but does not show.
 //!
 //! The package is opened as hostile input (`package`), each XML part is read with the safety
-//! rules of `xml`, and each story part goes through the atom pass (`atoms`). The visible text is
+//! rules of `xml`, and each story part goes through the atom pass (`atoms`), which knows from
+//! `styles` which styles hide text. The visible text is
 //! the atoms a reader of the final document sees, in a fixed story order: the main document,
 //! headers, footers, footnotes, endnotes. Text boxes are read once, from `mc:Choice`; tracked
 //! deletions, hidden runs and field instructions are not visible text but hidden items, as are
