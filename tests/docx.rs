@@ -133,3 +133,34 @@ fn scan_of_a_broken_docx_prints_one_line_naming_it_and_exits_one() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("bad.docx") && err.contains("not a valid DOCX"), "{err}");
 }
+
+/// Every paragraph we call visible — headers, footers, the footnote and the text box included —
+/// is on LibreOffice's rendering of the page (its PDF, read back by pdftotext), and the hidden
+/// run is not. LibreOffice renders tracked deletions struck through, so they are taken out of
+/// its text first.
+#[test]
+fn every_visible_paragraph_is_on_the_rendered_page() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["docx_python.docx", "docx_libreoffice.docx"] {
+        let (_, document) = read(name);
+        let pdf = soffice_convert(&data(name), "pdf", dir.path());
+        let output = Command::new("pdftotext")
+            .args(["-enc", "UTF-8"])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils) must be installed: run scripts/setup-system.sh");
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let mut rendered = squeeze(&String::from_utf8_lossy(&output.stdout));
+        for deleted in hidden_of(&document, HiddenKind::TrackedDeletion) {
+            rendered = rendered.replacen(&squeeze(deleted), "", 1);
+        }
+        for paragraph in visible_paragraphs(&document) {
+            assert!(
+                rendered.contains(&squeeze(paragraph)),
+                "{name}: {paragraph:?} is not on the page: {rendered}"
+            );
+        }
+        assert!(!rendered.contains("隐藏的秘密"), "{name}: hidden text is rendered: {rendered}");
+    }
+}

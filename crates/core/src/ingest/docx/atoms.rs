@@ -6,16 +6,19 @@
 //! or a run-level element that stands for a character (`w:tab` → tab, `w:br`/`w:cr` → line
 //! break, `w:noBreakHyphen` → `-`). Soft hyphens are dropped; `w:proofErr`, bookmarks and
 //! comment ranges produce nothing, so a phrase that Word split across runs around them is still
-//! one phrase. Each atom carries flags for why a reader would not see it (deleted, hidden, a
-//! field instruction, the `mc:Fallback` copy of a text box) and the tracked change it belongs to.
+//! one phrase. Each atom carries flags for why a reader would not see it (deleted, hidden by
+//! `w:vanish` or by a style, a field instruction, the `mc:Fallback` copy of a text box) and the
+//! tracked change it belongs to. The pass also records the byte ranges of hidden runs, which the
+//! redactor removes whole.
 //!
 //! The reader and the redactor both run this pass on the same bytes, so an atom index recorded
 //! in a [`Document`](crate::Document)'s source map finds the same bytes again at export time.
 
 use std::ops::Range;
 
+use super::styles::Styles;
 use super::xml::{Cursor, Node, Ns, Tag};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::limits::Limits;
 
 /// The atom is tracked-deleted text (`w:del`, `w:moveFrom`, `w:delText`).
@@ -57,7 +60,7 @@ impl Atom {
     }
 }
 
-/// A `w:t`, `w:delText` or `w:instrText` element.
+/// A `w:t`, `w:delText`, `w:instrText`, `w:delInstrText` or `m:t` (equation text) element.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct TextNode {
     /// The start tag's bytes.
@@ -121,15 +124,24 @@ pub(crate) struct Story {
     pub attribute_texts: Vec<AttributeText>,
     /// Authors named on tracked changes that hold no text (`w:rPrChange`, paragraph marks...).
     pub other_authors: Vec<String>,
+    /// The byte ranges of the runs that are hidden (by `w:vanish` or by style), whole elements.
+    pub hidden_runs: Vec<Range<usize>>,
 }
 
 /// Which open element a frame of the walk stands for, when it matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Frame {
-    Paragraph,
-    Run { hidden: bool },
+    /// A paragraph, and whether its style hides its runs.
+    Paragraph {
+        style_hides: bool,
+    },
+    ParagraphProperties,
+    Run(Run),
     RunProperties,
-    TextNode { node: u32, flags: u8 },
+    TextNode {
+        node: u32,
+        flags: u8,
+    },
     Change(u32, ChangeKind),
     Container(u32),
     Alternate(u32),
@@ -138,8 +150,24 @@ enum Frame {
     Other,
 }
 
+/// An open run and what decides whether it is hidden, strongest first: `w:vanish` on the run, its
+/// character style, its paragraph's style.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Run {
+    start: usize,
+    direct: Option<bool>,
+    style: Option<bool>,
+    paragraph_style: bool,
+}
+
+impl Run {
+    fn hidden(&self) -> bool {
+        self.direct.or(self.style).unwrap_or(self.paragraph_style)
+    }
+}
+
 /// Runs the atom pass over a decoded story part.
-pub(crate) fn scan(text: &str, limits: &Limits) -> Result<Story> {
+pub(crate) fn scan(text: &str, styles: &Styles, limits: &Limits) -> Result<Story> {
     let mut cursor = Cursor::new(text, limits);
     let mut story = Story::default();
     let mut stack: Vec<Frame> = Vec::new();
@@ -147,13 +175,16 @@ pub(crate) fn scan(text: &str, limits: &Limits) -> Result<Story> {
     while let Some(item) = cursor.next()? {
         match item.node {
             Node::Start(tag) => {
-                let frame = open(&tag, &mut story, &stack, &mut paragraphs, item.range.clone())?;
+                let frame = open(&tag, limits, &mut story, &stack, &mut paragraphs, item.range.clone())?;
                 stack.push(frame);
             }
-            Node::Empty(tag) => empty(&tag, &mut story, &mut stack, &paragraphs, item.range)?,
+            Node::Empty(tag) => empty(&tag, styles, limits, &mut story, &mut stack, &paragraphs, item.range)?,
             Node::End(..) => match stack.pop() {
-                Some(Frame::Paragraph) => {
+                Some(Frame::Paragraph { .. }) => {
                     paragraphs.pop();
+                }
+                Some(Frame::Run(run)) if run.hidden() => {
+                    story.hidden_runs.push(run.start..item.range.end);
                 }
                 Some(Frame::TextNode { node, .. }) => {
                     if let Some(text_node) = story.text_nodes.get_mut(node as usize) {
@@ -164,6 +195,7 @@ pub(crate) fn scan(text: &str, limits: &Limits) -> Result<Story> {
             },
             Node::Text(raw) => {
                 if let Some(Frame::TextNode { node, flags }) = stack.last().copied() {
+                    check_budget(&story, raw.chars().count(), limits)?;
                     for (offset, ch) in raw.char_indices() {
                         let start = item.range.start + offset;
                         push(
@@ -180,6 +212,7 @@ pub(crate) fn scan(text: &str, limits: &Limits) -> Result<Story> {
             }
             Node::CData(raw) => {
                 if let Some(Frame::TextNode { node, flags }) = stack.last().copied() {
+                    check_budget(&story, raw.chars().count(), limits)?;
                     for (offset, ch) in raw.char_indices() {
                         let start = item.range.start + 9 + offset;
                         push(
@@ -196,6 +229,7 @@ pub(crate) fn scan(text: &str, limits: &Limits) -> Result<Story> {
             }
             Node::Char(ch) => {
                 if let Some(Frame::TextNode { node, flags }) = stack.last().copied() {
+                    check_budget(&story, 1, limits)?;
                     push(&mut story, &stack, &paragraphs, ch, item.range, flags, Some(node));
                 }
             }
@@ -205,27 +239,71 @@ pub(crate) fn scan(text: &str, limits: &Limits) -> Result<Story> {
     Ok(story)
 }
 
+/// The most characters one DOCX may hold, all story parts together.
+///
+/// A part of `max_part_bytes` of text compresses to a few hundred kilobytes, and each character
+/// costs the reader some tens of bytes (its atom, its origin, its offset), so the character count
+/// is bounded, not only the bytes: one character per 32 bytes of the part limit, four million by
+/// default — some two thousand dense pages.
+pub(crate) fn max_chars(limits: &Limits) -> usize {
+    usize::try_from(limits.max_part_bytes / 32).unwrap_or(usize::MAX)
+}
+
+/// Fails when `more` atoms would take the story past [`max_chars`]. Text nodes, changes and
+/// comments count too: an archive of empty `<w:t/>` elements costs memory without a character.
+fn check_budget(story: &Story, more: usize, limits: &Limits) -> Result<()> {
+    let used = story.atoms.len()
+        + story.text_nodes.len()
+        + story.changes.len()
+        + story.containers.len()
+        + story.attribute_texts.len()
+        + story.other_authors.len();
+    if used.saturating_add(more) > max_chars(limits) {
+        return Err(Error::limit(format!(
+            "the document holds more than the limit of {} characters",
+            max_chars(limits)
+        )));
+    }
+    Ok(())
+}
+
 /// Handles an opening tag and returns the frame it pushes.
 fn open(
     tag: &Tag<'_>,
+    limits: &Limits,
     story: &mut Story,
     stack: &[Frame],
     paragraphs: &mut Vec<u32>,
     range: Range<usize>,
 ) -> Result<Frame> {
+    check_budget(story, 1, limits)?;
     attribute_texts(tag, story, paragraphs)?;
     Ok(match (tag.ns, tag.local) {
         (Ns::W, "p") => {
             story.paragraphs += 1;
             paragraphs.push(story.paragraphs);
-            Frame::Paragraph
+            Frame::Paragraph { style_hides: false }
         }
-        (Ns::W, "r") => Frame::Run { hidden: false },
-        (Ns::W, "rPr") if matches!(stack.last(), Some(Frame::Run { .. })) => Frame::RunProperties,
-        (Ns::W, local @ ("t" | "delText" | "instrText")) => {
+        (Ns::W, "pPr") if matches!(stack.last(), Some(Frame::Paragraph { .. })) => Frame::ParagraphProperties,
+        // An equation's run (`m:r`) carries the same `w:rPr` as a text run.
+        (Ns::W | Ns::Math, "r") => {
+            let paragraph_style = stack.iter().rev().find_map(|f| match f {
+                Frame::Paragraph { style_hides } => Some(*style_hides),
+                _ => None,
+            });
+            Frame::Run(Run {
+                start: range.start,
+                direct: None,
+                style: None,
+                paragraph_style: paragraph_style.unwrap_or(false),
+            })
+        }
+        (Ns::W, "rPr") if matches!(stack.last(), Some(Frame::Run(_))) => Frame::RunProperties,
+        (Ns::W, local @ ("t" | "delText" | "instrText" | "delInstrText")) | (Ns::Math, local @ "t") => {
             let flags = match local {
                 "delText" => DELETED,
                 "instrText" => INSTRUCTION,
+                "delInstrText" => DELETED | INSTRUCTION,
                 _ => 0,
             };
             story.text_nodes.push(TextNode {
@@ -275,24 +353,43 @@ fn open(
 /// recorded on formatting alone.
 fn empty(
     tag: &Tag<'_>,
+    styles: &Styles,
+    limits: &Limits,
     story: &mut Story,
     stack: &mut [Frame],
     paragraphs: &[u32],
     range: Range<usize>,
 ) -> Result<()> {
+    check_budget(story, 1, limits)?;
     attribute_texts(tag, story, paragraphs)?;
-    let in_run = matches!(stack.last(), Some(Frame::Run { .. }));
+    let in_run = matches!(stack.last(), Some(Frame::Run(_)));
+    let in_run_properties = matches!(stack.last(), Some(Frame::RunProperties));
+    // The run (or paragraph) is the frame just below its properties.
+    let owner = stack.len().checked_sub(2);
     let ch = match (tag.ns, tag.local) {
         (Ns::W, "tab" | "ptab") if in_run => Some('\t'),
         (Ns::W, "br" | "cr") if in_run => Some('\n'),
         (Ns::W, "noBreakHyphen") if in_run => Some('-'),
-        (Ns::W, "vanish" | "specVanish" | "webHidden") => {
+        (Ns::W, "vanish" | "specVanish" | "webHidden") if in_run_properties => {
             let on = !matches!(tag.attr("val")?.as_deref(), Some("0" | "false" | "off"));
-            if on && matches!(stack.last(), Some(Frame::RunProperties)) {
-                // The run is the frame just below its rPr.
-                if let Some(Frame::Run { hidden }) = stack.iter_mut().rev().nth(1) {
-                    *hidden = true;
-                }
+            if let Some(Frame::Run(run)) = owner.and_then(|i| stack.get_mut(i)) {
+                run.direct = Some(on || run.direct == Some(true));
+            }
+            None
+        }
+        (Ns::W, "rStyle") if in_run_properties => {
+            if let (Some(Frame::Run(run)), Some(id)) =
+                (owner.and_then(|i| stack.get_mut(i)), tag.attr("val")?)
+            {
+                run.style = styles.hides(&id);
+            }
+            None
+        }
+        (Ns::W, "pStyle") if matches!(stack.last(), Some(Frame::ParagraphProperties)) => {
+            if let (Some(Frame::Paragraph { style_hides }), Some(id)) =
+                (owner.and_then(|i| stack.get_mut(i)), tag.attr("val")?)
+            {
+                *style_hides = styles.hides(&id).unwrap_or(false);
             }
             None
         }
@@ -308,12 +405,16 @@ fn empty(
 }
 
 /// Records the author of a tracked change that holds no text of its own (a formatting change,
-/// an inserted paragraph mark, a move range marker).
+/// an inserted paragraph mark, a move range marker, a table cell change), or the editor named
+/// by an editing permission.
 fn other_author(tag: &Tag<'_>, story: &mut Story) -> Result<()> {
-    if tag.ns == Ns::W
-        && let Some(author) = tag.attr("author")?
-        && !story.other_authors.contains(&author)
-    {
+    if tag.ns != Ns::W {
+        return Ok(());
+    }
+    // `w:permStart/@w:ed` names a person allowed to edit a range.
+    let attribute = if tag.local == "permStart" { "ed" } else { "author" };
+    // Duplicates are kept here and merged by the reader, which sees every part's names.
+    if let Some(author) = tag.attr(attribute)? {
         story.other_authors.push(author);
     }
     Ok(())
@@ -326,15 +427,29 @@ fn attribute_texts(tag: &Tag<'_>, story: &mut Story, paragraphs: &[u32]) -> Resu
         if let Some(text) = tag.attr("instr")? {
             story.attribute_texts.push(AttributeText { what: "field instruction", text, paragraph });
         }
-    } else if matches!(tag.local, "docPr" | "cNvPr") {
-        for (attribute, what) in [("descr", "alt text"), ("title", "alt text title")] {
-            if let Some(text) = tag.attr(attribute)?.filter(|t| !t.trim().is_empty()) {
+    } else {
+        for &(element, attribute, what) in ALT_TEXT_ATTRIBUTES {
+            if tag.local == element
+                && let Some(text) = tag.attr(attribute)?.filter(|t| !t.trim().is_empty())
+            {
                 story.attribute_texts.push(AttributeText { what, text, paragraph });
             }
         }
     }
     Ok(())
 }
+
+/// Where drawings keep their alt text, by element and attribute local name: DrawingML
+/// (`wp:docPr`, `pic:cNvPr`) and VML (`v:shape/@alt`, `v:imagedata/@o:title`). The redactor
+/// removes exactly these attributes.
+pub(crate) const ALT_TEXT_ATTRIBUTES: &[(&str, &str, &str)] = &[
+    ("docPr", "descr", "alt text"),
+    ("docPr", "title", "alt text title"),
+    ("cNvPr", "descr", "alt text"),
+    ("cNvPr", "title", "alt text title"),
+    ("shape", "alt", "alt text"),
+    ("imagedata", "title", "alt text title"),
+];
 
 /// Appends one atom, deriving its context from the open elements.
 fn push(
@@ -363,7 +478,7 @@ fn push(
     };
     for frame in stack {
         match *frame {
-            Frame::Run { hidden: true } => atom.flags |= HIDDEN,
+            Frame::Run(run) if run.hidden() => atom.flags |= HIDDEN,
             Frame::Change(index, kind) => {
                 atom.flags |= match kind {
                     ChangeKind::Insertion | ChangeKind::MoveTo => INSERTED,
@@ -390,7 +505,7 @@ mod tests {
     /// around invisible ones and `|` between paragraphs.
     fn check(body: &str, expected: &str) {
         let xml = format!("<w:document {W}><w:body>{body}</w:body></w:document>");
-        let story = scan(&xml, &Limits::default()).unwrap();
+        let story = scan(&xml, &Styles::default(), &Limits::default()).unwrap();
         let mut got = String::new();
         let mut paragraph = story.atoms.first().map_or(0, |a| a.paragraph);
         for atom in &story.atoms {
@@ -427,7 +542,7 @@ mod tests {
     #[test]
     fn references_are_one_atom_each() {
         let xml = format!(r#"<w:document {W}><w:p><w:r><w:t>a&amp;&#x673A;</w:t></w:r></w:p></w:document>"#);
-        let story = scan(&xml, &Limits::default()).unwrap();
+        let story = scan(&xml, &Styles::default(), &Limits::default()).unwrap();
         let got: Vec<(char, &str)> = story.atoms.iter().map(|a| (a.ch, &xml[a.range.clone()])).collect();
         assert_eq!(got, [('a', "a"), ('&', "&amp;"), ('机', "&#x673A;")]);
     }
@@ -454,9 +569,17 @@ mod tests {
     }
 
     #[test]
+    fn equation_text_is_read() {
+        check(
+            r#"<w:p><m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"><m:r><m:t>E=m</m:t></m:r><m:sSup><m:e><m:r><m:t>c</m:t></m:r></m:e><m:sup><m:r><m:t>2</m:t></m:r></m:sup></m:sSup></m:oMath></w:p>"#,
+            "E=mc2",
+        );
+    }
+
+    #[test]
     fn another_prefix_for_the_word_namespace_is_still_read() {
         let xml = r#"<x:document xmlns:x="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><x:p><x:r><x:t>secret</x:t></x:r></x:p></x:document>"#;
-        let story = scan(xml, &Limits::default()).unwrap();
+        let story = scan(xml, &Styles::default(), &Limits::default()).unwrap();
         assert_eq!(story.atoms.iter().map(|a| a.ch).collect::<String>(), "secret");
     }
 }

@@ -2,7 +2,8 @@
 //! everything Word keeps but does not show.
 //!
 //! The package is opened as hostile input (`package`), each XML part is read with the safety
-//! rules of `xml`, and each story part goes through the atom pass (`atoms`). The visible text is
+//! rules of `xml`, and each story part goes through the atom pass (`atoms`), which knows from
+//! `styles` which styles hide text. The visible text is
 //! the atoms a reader of the final document sees, in a fixed story order: the main document,
 //! headers, footers, footnotes, endnotes. Text boxes are read once, from `mc:Choice`; tracked
 //! deletions, hidden runs and field instructions are not visible text but hidden items, as are
@@ -15,12 +16,16 @@
 mod atoms;
 mod package;
 mod parts;
+mod styles;
 mod xml;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-pub(crate) use atoms::{Atom, DELETED, FALLBACK, HIDDEN, INSTRUCTION, Story, scan as scan_story};
+pub(crate) use atoms::{
+    ALT_TEXT_ATTRIBUTES, Atom, DELETED, FALLBACK, HIDDEN, INSTRUCTION, Story, scan as scan_story,
+};
 pub(crate) use package::Package;
+pub(crate) use styles::Styles;
 pub(crate) use xml::{Cursor, Node, Ns, PartEncoding, Tag, decode as decode_part};
 
 use crate::document::{Document, DocumentBuilder, Format, HiddenItem, HiddenKind, Layout, Location, Origin};
@@ -31,28 +36,42 @@ use atoms::ChangeKind;
 /// The main document part; a package without it is not a word-processing document.
 pub(crate) const MAIN_PART: &str = "word/document.xml";
 
+/// The comments part; a side story whose comments are hidden items.
+const COMMENTS_PART: &str = "word/comments.xml";
+
+/// Reads a DOCX file.
 pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
     let package = Package::open(bytes, limits)?;
     read_package(&package, limits)
 }
 
 /// Reads an opened package into a [`Document`].
-pub(crate) fn read_package(package: &Package, limits: &Limits) -> Result<Document> {
+fn read_package(package: &Package, limits: &Limits) -> Result<Document> {
     let stories = story_parts(package)?;
+    let styles = Styles::read(package, limits)?;
     let mut builder = DocumentBuilder::new(Format::Docx);
     let mut hidden = Vec::new();
-    let mut authors = Vec::new();
+    let mut authors = Authors::default();
+    let mut chars = 0usize;
     for (index, name) in stories.iter().enumerate() {
-        let story = read_story(package, name, limits)?;
+        let story = read_story(package, name, &styles, limits)?;
+        // Each part is bounded while it is scanned; the parts together are bounded here.
+        chars = chars.saturating_add(story.atoms.len());
+        if chars > atoms::max_chars(limits) {
+            return Err(Error::limit(format!(
+                "the document holds more than the limit of {} characters",
+                atoms::max_chars(limits)
+            )));
+        }
         let part = u16::try_from(index).map_err(|_| Error::limit("the document has too many story parts"))?;
         push_visible(&mut builder, &story, part, name)?;
         story_hidden_items(&story, name, &mut hidden, &mut authors);
     }
-    if let Some(comments) = package.get("word/comments.xml").map(|_| "word/comments.xml") {
-        let story = read_story(package, comments, limits)?;
-        comment_items(&story, comments, &mut hidden, &mut authors);
+    if package.get(COMMENTS_PART).is_some() {
+        let story = read_story(package, COMMENTS_PART, &styles, limits)?;
+        comment_items(&story, COMMENTS_PART, &mut hidden, &mut authors);
     }
-    for author in authors {
+    for author in authors.in_order {
         hidden.push(HiddenItem {
             kind: HiddenKind::Author,
             label: "author of comments or tracked changes".into(),
@@ -96,10 +115,10 @@ pub(crate) fn story_parts(package: &Package) -> Result<Vec<String>> {
 }
 
 /// Decodes and scans story part `name`.
-pub(crate) fn read_story(package: &Package, name: &str, limits: &Limits) -> Result<Story> {
+fn read_story(package: &Package, name: &str, styles: &Styles, limits: &Limits) -> Result<Story> {
     let bytes = package.get(name).ok_or_else(|| Error::malformed(format!("part {name} is missing")))?;
     let (text, _) = xml::decode(bytes, name)?;
-    atoms::scan(&text, limits).map_err(|e| e.context(name))
+    atoms::scan(&text, styles, limits).map_err(|e| e.context(name))
 }
 
 /// Pushes the visible atoms of a story, one block per paragraph. A paragraph inside a text box
@@ -148,9 +167,16 @@ fn location(name: &str, paragraph: u32) -> Location {
 }
 
 /// Hidden items of a visible story: tracked changes, hidden runs, field instructions, alt text.
-fn story_hidden_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, authors: &mut Vec<String>) {
+fn story_hidden_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, authors: &mut Authors) {
+    // One pass groups the atoms by change, so a document with many changes stays linear.
+    let mut by_change: BTreeMap<u32, Vec<&Atom>> = BTreeMap::new();
+    for atom in &story.atoms {
+        if let Some(change) = atom.change {
+            by_change.entry(change).or_default().push(atom);
+        }
+    }
     for (index, change) in story.changes.iter().enumerate() {
-        let atoms = story.atoms.iter().filter(|a| a.change == Some(index as u32));
+        let atoms = by_change.remove(&(index as u32)).unwrap_or_default();
         let (text, paragraph) = atoms_text(atoms);
         let by = change.author.as_deref().unwrap_or("an unknown author");
         let (kind, label) = match change.kind {
@@ -163,10 +189,10 @@ fn story_hidden_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, a
         if !text.is_empty() {
             hidden.push(HiddenItem { kind, label, text, location: location(name, paragraph) });
         }
-        add_author(authors, change.author.as_deref());
+        authors.add(change.author.as_deref());
     }
     for author in &story.other_authors {
-        add_author(authors, Some(author));
+        authors.add(Some(author));
     }
     for (flag, label) in [(HIDDEN, "hidden text"), (INSTRUCTION, "field instruction")] {
         // Consecutive flagged atoms of one paragraph make one item. Deleted text is already
@@ -207,10 +233,15 @@ fn story_hidden_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, a
 }
 
 /// One item per comment, with its author.
-fn comment_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, authors: &mut Vec<String>) {
+fn comment_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, authors: &mut Authors) {
+    let mut by_comment: BTreeMap<u32, Vec<&Atom>> = BTreeMap::new();
+    for atom in story.atoms.iter().filter(|a| a.flags & FALLBACK == 0) {
+        if let Some(container) = atom.container {
+            by_comment.entry(container).or_default().push(atom);
+        }
+    }
     for (index, comment) in story.containers.iter().enumerate() {
-        let atoms =
-            story.atoms.iter().filter(|a| a.container == Some(index as u32) && a.flags & FALLBACK == 0);
+        let atoms = by_comment.remove(&(index as u32)).unwrap_or_default();
         let (text, _) = atoms_text(atoms);
         let by = comment.author.as_deref().unwrap_or("an unknown author");
         hidden.push(HiddenItem {
@@ -219,19 +250,28 @@ fn comment_items(story: &Story, name: &str, hidden: &mut Vec<HiddenItem>, author
             text,
             location: Location::part(name),
         });
-        add_author(authors, comment.author.as_deref());
-        add_author(authors, comment.initials.as_deref());
+        authors.add(comment.author.as_deref());
+        authors.add(comment.initials.as_deref());
     }
     for change in &story.changes {
-        add_author(authors, change.author.as_deref());
+        authors.add(change.author.as_deref());
     }
 }
 
-fn add_author(authors: &mut Vec<String>, author: Option<&str>) {
-    if let Some(author) = author.filter(|a| !a.trim().is_empty())
-        && !authors.iter().any(|a| a == author)
-    {
-        authors.push(author.to_owned());
+/// The distinct names of people in the document, in the order they first appear.
+#[derive(Default)]
+struct Authors {
+    in_order: Vec<String>,
+    seen: BTreeSet<String>,
+}
+
+impl Authors {
+    fn add(&mut self, author: Option<&str>) {
+        if let Some(author) = author.filter(|a| !a.trim().is_empty())
+            && self.seen.insert(author.to_owned())
+        {
+            self.in_order.push(author.to_owned());
+        }
     }
 }
 

@@ -50,11 +50,27 @@ pub(super) fn hidden_items(package: &Package, limits: &Limits, out: &mut Vec<Hid
             out.push(item(HiddenKind::Script, format!("macro project {name}"), String::new(), name));
         } else if lower.starts_with("docprops/thumbnail") {
             out.push(item(HiddenKind::Thumbnail, format!("thumbnail {name}"), String::new(), name));
-        } else if lower.starts_with("word/media/")
-            && (lower.ends_with(".jpg") || lower.ends_with(".jpeg"))
-            && let Some(bytes) = package.get(name)
+        } else if lower.starts_with("word/media/") {
+            if (lower.ends_with(".jpg") || lower.ends_with(".jpeg"))
+                && let Some(bytes) = package.get(name)
+            {
+                exif_items(bytes, name, out);
+            }
+            // A picture can show what no text says (a map, a badge, a site).
+            out.push(item(
+                HiddenKind::ReviewByEye,
+                format!("picture {name}: review it by eye"),
+                String::new(),
+                name,
+            ));
+        } else if (lower.starts_with("word/charts/chart") || lower.starts_with("word/diagrams/data"))
+            && lower.ends_with(".xml")
         {
-            exif_items(bytes, name, out);
+            // Charts and SmartArt are drawn from their own parts; their text is searched here
+            // but not redacted by the export, so the reviewer must look at them.
+            let text = all_text(package, name, limits)?.unwrap_or_default();
+            let label = format!("chart or diagram {name}: its text is not redacted, review it by eye");
+            out.push(item(HiddenKind::ReviewByEye, label, text, name));
         }
     }
     Ok(())

@@ -50,3 +50,36 @@ pub(crate) fn paragraph(runs: &[&str]) -> String {
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
 
 const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+
+/// A JPEG holding only an EXIF segment with a camera model and a GPS latitude.
+pub(crate) fn jpeg_with_exif() -> Vec<u8> {
+    // TIFF, little-endian: IFD0 with Model and a GPS IFD pointer; GPS IFD with LatitudeRef.
+    let mut tiff = Vec::new();
+    tiff.extend(b"II*\0");
+    tiff.extend(8u32.to_le_bytes());
+    // IFD0 at 8: 2 entries.
+    tiff.extend(2u16.to_le_bytes());
+    tiff.extend(0x0110u16.to_le_bytes()); // Model
+    tiff.extend(2u16.to_le_bytes()); // ASCII
+    tiff.extend(4u32.to_le_bytes());
+    tiff.extend(b"Cam\0");
+    tiff.extend(0x8825u16.to_le_bytes()); // GPS IFD pointer
+    tiff.extend(4u16.to_le_bytes()); // LONG
+    tiff.extend(1u32.to_le_bytes());
+    tiff.extend(38u32.to_le_bytes());
+    tiff.extend(0u32.to_le_bytes()); // no next IFD
+    // GPS IFD at 38: 1 entry.
+    tiff.extend(1u16.to_le_bytes());
+    tiff.extend(0x0001u16.to_le_bytes()); // GPSLatitudeRef
+    tiff.extend(2u16.to_le_bytes());
+    tiff.extend(2u32.to_le_bytes());
+    tiff.extend(b"N\0\0\0");
+    tiff.extend(0u32.to_le_bytes());
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    jpeg.extend(((app1.len() + 2) as u16).to_be_bytes());
+    jpeg.extend(app1);
+    jpeg.extend([0xFF, 0xD9]);
+    jpeg
+}

@@ -1,6 +1,6 @@
 //! The DOCX reader as a spec: visible text, hidden items, and refusals of bad input.
 
-use super::testing::{NS, document_xml, docx, paragraph, zip};
+use super::testing::{NS, document_xml, docx, jpeg_with_exif, paragraph, zip};
 use super::*;
 use crate::ErrorKind;
 
@@ -198,39 +198,6 @@ fn settings_custom_xml_and_binary_parts_are_hidden_items() {
     );
 }
 
-/// A JPEG holding only an EXIF segment with a camera model and a GPS latitude.
-fn jpeg_with_exif() -> Vec<u8> {
-    // TIFF, little-endian: IFD0 with Model and a GPS IFD pointer; GPS IFD with LatitudeRef.
-    let mut tiff = Vec::new();
-    tiff.extend(b"II*\0");
-    tiff.extend(8u32.to_le_bytes());
-    // IFD0 at 8: 2 entries.
-    tiff.extend(2u16.to_le_bytes());
-    tiff.extend(0x0110u16.to_le_bytes()); // Model
-    tiff.extend(2u16.to_le_bytes()); // ASCII
-    tiff.extend(4u32.to_le_bytes());
-    tiff.extend(b"Cam\0");
-    tiff.extend(0x8825u16.to_le_bytes()); // GPS IFD pointer
-    tiff.extend(4u16.to_le_bytes()); // LONG
-    tiff.extend(1u32.to_le_bytes());
-    tiff.extend(38u32.to_le_bytes());
-    tiff.extend(0u32.to_le_bytes()); // no next IFD
-    // GPS IFD at 38: 1 entry.
-    tiff.extend(1u16.to_le_bytes());
-    tiff.extend(0x0001u16.to_le_bytes()); // GPSLatitudeRef
-    tiff.extend(2u16.to_le_bytes());
-    tiff.extend(2u32.to_le_bytes());
-    tiff.extend(b"N\0\0\0");
-    tiff.extend(0u32.to_le_bytes());
-    let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend(tiff);
-    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1];
-    jpeg.extend(((app1.len() + 2) as u16).to_be_bytes());
-    jpeg.extend(app1);
-    jpeg.extend([0xFF, 0xD9]);
-    jpeg
-}
-
 #[test]
 fn embedded_photo_exif_and_gps_are_hidden_items() {
     let jpeg = jpeg_with_exif();
@@ -241,7 +208,11 @@ fn embedded_photo_exif_and_gps_are_hidden_items() {
         document.hidden_items().iter().map(|i| (i.kind, i.text.as_str())).collect();
     assert_eq!(
         got,
-        [(HiddenKind::GpsPosition, "GPSLatitudeRef: N"), (HiddenKind::ImageMetadata, "Model: \"Cam\"")]
+        [
+            (HiddenKind::GpsPosition, "GPSLatitudeRef: N"),
+            (HiddenKind::ImageMetadata, "Model: \"Cam\""),
+            (HiddenKind::ReviewByEye, ""),
+        ]
     );
 }
 
@@ -292,6 +263,26 @@ fn zip_bombs_are_refused_by_ratio_and_by_total() {
         (error.kind(), error.message().contains("limit of 1000 bytes")),
         (ErrorKind::LimitExceeded, true)
     );
+    let limits = Limits { max_part_bytes: 100, ..Limits::default() };
+    let error = read(&big, &limits).unwrap_err();
+    assert_eq!(
+        (error.kind(), error.message().contains("limit of 100 bytes")),
+        (ErrorKind::LimitExceeded, true)
+    );
+    // A small archive that decompresses to millions of characters is refused by their count
+    // before the reader spends memory on each.
+    let limits = Limits { max_part_bytes: 32 * 100, ..Limits::default() };
+    let error = read(&docx(&paragraph(&["x".repeat(101).as_str()]), &[]), &limits).unwrap_err();
+    assert_eq!(
+        error.message(),
+        "word/document.xml: the document holds more than the limit of 100 characters"
+    );
+    let parts = [
+        paragraph(&["x".repeat(60).as_str()]),
+        format!("<w:hdr {NS}>{}</w:hdr>", paragraph(&["y".repeat(60).as_str()])),
+    ];
+    let error = read(&docx(&parts[0], &[("word/header1.xml", &parts[1])]), &limits).unwrap_err();
+    assert_eq!(error.message(), "the document holds more than the limit of 100 characters");
     let limits = Limits { max_zip_entries: 1, ..Limits::default() };
     let error = read(&docx("", &[]), &limits).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::LimitExceeded);
@@ -304,4 +295,96 @@ fn a_utf16_part_is_transcoded() {
         [0xFF, 0xFE].into_iter().chain(xml.encode_utf16().flat_map(u16::to_le_bytes)).collect();
     let document = read_docx(&zip(&[("word/document.xml", &utf16)]));
     assert_eq!(document.visible_text(), "机密\n");
+}
+
+#[test]
+fn charts_and_pictures_are_flagged_for_review_by_eye_with_their_text() {
+    let chart = r#"<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:title><c:v>Base 7 output</c:v></c:title></c:chartSpace>"#;
+    check_hidden(
+        "",
+        &[("word/charts/chart1.xml", chart), ("word/media/image1.png", "PNG")],
+        &[
+            (
+                HiddenKind::ReviewByEye,
+                "chart or diagram word/charts/chart1.xml: its text is not redacted, review it by eye",
+                "Base 7 output",
+            ),
+            (HiddenKind::ReviewByEye, "picture word/media/image1.png: review it by eye", ""),
+        ],
+    );
+}
+
+#[test]
+fn deleted_field_instructions_are_deleted_text() {
+    check_hidden(
+        r#"<w:p><w:del w:author="A"><w:r><w:delInstrText>HYPERLINK "http://old"</w:delInstrText></w:r></w:del></w:p>"#,
+        &[],
+        &[
+            (HiddenKind::TrackedDeletion, "deletion by A", r#"HYPERLINK "http://old""#),
+            (HiddenKind::Author, "author of comments or tracked changes", "A"),
+        ],
+    );
+}
+
+mod damaged_input {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn sample() -> String {
+        document_xml(&[
+            paragraph(&["机密", " 95837"]),
+            r#"<w:p><w:ins w:author="A"><w:r><w:t>x&amp;y</w:t></w:r></w:ins><w:r><w:tab/><w:t>z</w:t></w:r></w:p>"#
+                .to_owned(),
+        ]
+        .concat())
+    }
+
+    /// A damaged file is read, or refused as broken or hostile; never any other failure.
+    fn check_outcome(outcome: Result<Document>) -> Result<(), TestCaseError> {
+        if let Err(error) = outcome {
+            let expected =
+                [ErrorKind::Malformed, ErrorKind::Hostile, ErrorKind::LimitExceeded, ErrorKind::Encrypted];
+            prop_assert!(expected.contains(&error.kind()), "unexpected {:?}: {error}", error.kind());
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// XML with bytes overwritten anywhere is read or refused, never a panic.
+        #[test]
+        fn damaged_xml(edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8)) {
+            let mut xml = sample().into_bytes();
+            for (at, byte) in edits {
+                let i = at.index(xml.len());
+                xml[i] = byte;
+            }
+            check_outcome(read(&zip(&[("word/document.xml", &xml)]), &Limits::default()))?;
+        }
+
+        /// An archive with bytes overwritten anywhere is read or refused, never a panic.
+        #[test]
+        fn damaged_zip(edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8)) {
+            let mut bytes = docx(&paragraph(&["机密"]), &[]);
+            for (at, byte) in edits {
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+            }
+            check_outcome(read(&bytes, &Limits::default()))?;
+        }
+    }
+}
+
+#[test]
+fn text_hidden_by_a_style_is_hidden_unless_the_run_says_otherwise() {
+    let styles = format!(
+        r#"<w:styles {NS}><w:style w:type="character" w:styleId="Secret"><w:rPr><w:vanish/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="HiddenPara"><w:rPr><w:vanish/></w:rPr></w:style></w:styles>"#
+    );
+    let body = r#"<w:p><w:r><w:rPr><w:rStyle w:val="Secret"/></w:rPr><w:t>a</w:t></w:r><w:r><w:rPr><w:rStyle w:val="Secret"/><w:vanish w:val="0"/></w:rPr><w:t>b</w:t></w:r><w:r><w:t>c</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="HiddenPara"/></w:pPr><w:r><w:t>d</w:t></w:r><w:r><w:rPr><w:vanish w:val="false"/></w:rPr><w:t>e</w:t></w:r></w:p>"#;
+    let document = read_docx(&docx(body, &[("word/styles.xml", &styles)]));
+    assert_eq!(document.visible_text(), "bc\ne\n");
+    let hidden: Vec<&str> = document.hidden_items().iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(hidden, ["a", "d"]);
 }

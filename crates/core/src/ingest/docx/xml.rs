@@ -23,6 +23,11 @@ const W_NAMESPACES: [&str; 2] = [
 ];
 /// The markup-compatibility namespace of `mc:AlternateContent`.
 const MC_NAMESPACE: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
+/// Office Math (`m:`), whose `m:t` holds the text of equations.
+const MATH_NAMESPACES: [&str; 2] = [
+    "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "http://purl.oclc.org/ooxml/officeDocument/math",
+];
 
 /// The namespaces the DOCX code distinguishes; everything else is `Other`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +36,8 @@ pub(crate) enum Ns {
     W,
     /// Markup compatibility (`mc:`).
     Mc,
+    /// Office Math (`m:`).
+    Math,
     /// Any other namespace, or none.
     Other,
 }
@@ -170,6 +177,12 @@ impl<'a> Cursor<'a> {
         self.depth
     }
 
+    /// The part text between two reader positions. quick-xml reports positions on character
+    /// boundaries of its `str` input; an empty slice stands in should that ever not hold.
+    fn slice(&self, range: Range<usize>) -> &'a str {
+        self.text.get(range).unwrap_or_default()
+    }
+
     /// The next event, or `None` at the end of a well-formed part.
     pub(crate) fn next(&mut self) -> Result<Option<Item<'a>>> {
         let start = self.reader.buffer_position() as usize;
@@ -203,9 +216,9 @@ impl<'a> Cursor<'a> {
             Event::Empty(start_tag) => Node::Empty(tag(ns, start_tag, self.text, start..end)),
             Event::End(_) => {
                 self.depth = self.depth.saturating_sub(1);
-                Node::End(ns, local_of(&self.text[start..end]))
+                Node::End(ns, local_of(self.slice(start..end)))
             }
-            Event::Text(_) => Node::Text(&self.text[start..end]),
+            Event::Text(_) => Node::Text(self.slice(start..end)),
             Event::CData(_) => Node::CData(self.text.get(start + 9..end.saturating_sub(3)).unwrap_or("")),
             Event::GeneralRef(reference) => {
                 let c = if reference.is_char_ref() {
@@ -230,15 +243,17 @@ fn ns_of(resolved: &ResolveResult<'_>) -> Ns {
     match resolved {
         ResolveResult::Bound(namespace) if W_NAMESPACES.contains(&namespace.0) => Ns::W,
         ResolveResult::Bound(namespace) if namespace.0 == MC_NAMESPACE => Ns::Mc,
+        ResolveResult::Bound(namespace) if MATH_NAMESPACES.contains(&namespace.0) => Ns::Math,
         _ => Ns::Other,
     }
 }
 
 /// Builds a [`Tag`], borrowing the local name from the part text so it outlives the event.
 fn tag<'a>(ns: Ns, start: BytesStart<'a>, text: &'a str, range: Range<usize>) -> Tag<'a> {
-    let raw = &text[range];
-    let name_end = raw.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(raw.len()).max(1);
-    let local = local_of(&raw[1.min(name_end)..name_end]);
+    let raw = text.get(range).unwrap_or_default();
+    let name = raw.strip_prefix('<').unwrap_or(raw);
+    let name_end = name.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(name.len());
+    let local = local_of(name.get(..name_end).unwrap_or_default());
     Tag { ns, local, start }
 }
 

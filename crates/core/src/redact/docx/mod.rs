@@ -24,7 +24,9 @@ use super::plan::{MarkStyle, RedactionPlan};
 use super::text::BLOCK;
 use crate::document::{Document, Origin};
 use crate::error::{Error, ErrorKind, Result};
-use crate::ingest::docx::{Cursor, Node, Package, PartEncoding, decode_part, scan_story, story_parts};
+use crate::ingest::docx::{
+    Cursor, Node, Package, PartEncoding, Styles, decode_part, scan_story, story_parts,
+};
 use crate::limits::Limits;
 
 /// The properties a sanitized export keeps: none.
@@ -59,6 +61,8 @@ struct StoryPart {
     plan: AtomPlan,
 }
 
+/// Redacts `original`, read as `document`, under `plan`, and sanitizes it; returns the bytes
+/// of the new archive.
 pub(super) fn redact(
     original: &[u8],
     document: &Document,
@@ -66,41 +70,74 @@ pub(super) fn redact(
     limits: &Limits,
 ) -> Result<Vec<u8>> {
     let package = Package::open(original, limits)?;
+    let styles = Styles::read(&package, limits)?;
     let mut stories = Vec::new();
     for name in story_parts(&package)? {
         let bytes = package.get(&name).unwrap_or_default();
         let (text, encoding) = decode_part(bytes, &name)?;
-        let story = scan_story(&text, limits).map_err(|e| e.context(&name))?;
+        let story = scan_story(&text, &styles, limits).map_err(|e| e.context(&name))?;
         stories.push(StoryPart { name, text, encoding, story, plan: AtomPlan::default() });
     }
     plan_atoms(document, plan, &mut stories)?;
+    let (edited, unlinked) = edit_stories(&mut stories, limits)?;
+    write_archive(&package, edited, &unlinked, limits)
+}
 
-    let removed = removed_parts(&package);
-    let mut edited: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for part in &mut stories {
+/// The edited bytes of every story part, and the relationship ids of the hyperlinks unlinked
+/// in each, keyed by the (lowercased) relationships part that holds them.
+type EditedStories = (BTreeMap<String, Vec<u8>>, BTreeMap<String, BTreeSet<String>>);
+
+fn edit_stories(stories: &mut [StoryPart], limits: &Limits) -> Result<EditedStories> {
+    let mut edited = BTreeMap::new();
+    let mut unlinked = BTreeMap::new();
+    for part in stories {
         let dropped_fallbacks = part.plan.mirror_fallbacks(&part.story);
-        let mut edits = story::text_edits(&part.text, &part.story, &part.plan);
-        edits.extend(
-            story::structural_edits(&part.text, limits, &dropped_fallbacks)
-                .map_err(|e| e.context(&part.name))?,
-        );
+        let plan = &part.plan;
+        let mut redacted: Vec<usize> =
+            plan.removed.iter().filter_map(|&a| part.story.atoms.get(a)).map(|a| a.range.start).collect();
+        redacted.sort_unstable();
+        let mut edits = story::text_edits(&part.text, &part.story, plan);
+        let (structural, ids) =
+            story::structural_edits(&part.text, &part.story, limits, &dropped_fallbacks, &redacted)
+                .map_err(|e| e.context(&part.name))?;
+        edits.extend(structural);
         let text = story::apply(&part.text, edits, &part.name)?;
         edited.insert(part.name.clone(), part.encoding.encode(&text));
+        if !ids.is_empty() {
+            unlinked.insert(rels_of(&part.name).to_lowercase(), ids);
+        }
     }
+    Ok((edited, unlinked))
+}
 
+/// Writes the new archive: the package's parts in their original order, minus the removed ones,
+/// each edited story or sanitized part in place of the original, with fixed timestamps and
+/// permissions so the same input and plan always give the same bytes.
+fn write_archive(
+    package: &Package,
+    mut edited: BTreeMap<String, Vec<u8>>,
+    unlinked: &BTreeMap<String, BTreeSet<String>>,
+    limits: &Limits,
+) -> Result<Vec<u8>> {
+    let removed = removed_parts(package);
+    let no_ids = BTreeSet::new();
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
     for name in package.names() {
-        if removed.contains(&name.to_lowercase()) {
+        let lower = name.to_lowercase();
+        if removed.contains(&lower) {
             continue;
         }
-        let original = package.get(name).unwrap_or_default();
         let bytes = match edited.remove(name) {
             Some(bytes) => bytes,
-            None => sanitize_part(name, original, &removed, limits).map_err(|e| e.context(name))?,
+            None => {
+                let original = package.get(name).unwrap_or_default();
+                let unlinked = unlinked.get(&lower).unwrap_or(&no_ids);
+                sanitize_part(name, original, &removed, unlinked, limits).map_err(|e| e.context(name))?
+            }
         };
         writer.start_file(name.as_str(), options).map_err(zip_error)?;
         writer.write_all(&bytes)?;
@@ -199,6 +236,14 @@ fn removed_parts(package: &Package) -> BTreeSet<String> {
     removed
 }
 
+/// The relationships part of `part` (`word/document.xml` → `word/_rels/document.xml.rels`).
+fn rels_of(part: &str) -> String {
+    match part.rsplit_once('/') {
+        Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
+        None => format!("_rels/{part}.rels"),
+    }
+}
+
 /// The part whose relationships `rels` holds (`word/_rels/document.xml.rels` →
 /// `word/document.xml`; `_rels/.rels` → the package, `""`).
 fn source_of_rels(rels: &str) -> Option<String> {
@@ -208,7 +253,13 @@ fn source_of_rels(rels: &str) -> Option<String> {
 }
 
 /// Sanitizes a part that is not a story.
-fn sanitize_part(name: &str, bytes: &[u8], removed: &BTreeSet<String>, limits: &Limits) -> Result<Vec<u8>> {
+fn sanitize_part(
+    name: &str,
+    bytes: &[u8],
+    removed: &BTreeSet<String>,
+    unlinked: &BTreeSet<String>,
+    limits: &Limits,
+) -> Result<Vec<u8>> {
     let lower = name.to_lowercase();
     let edit_xml = |edit: &dyn Fn(&str) -> Result<String>| -> Result<Vec<u8>> {
         let (text, encoding) = decode_part(bytes, name)?;
@@ -221,7 +272,9 @@ fn sanitize_part(name: &str, bytes: &[u8], removed: &BTreeSet<String>, limits: &
             edit_xml(&|text| remove_elements(text, name, limits, &|local| SETTINGS_REMOVED.contains(&local)))
         }
         "[content_types].xml" => edit_xml(&|text| content_types(text, name, removed, limits)),
-        _ if lower.ends_with(".rels") => edit_xml(&|text| relationships(text, &lower, removed, limits)),
+        _ if lower.ends_with(".rels") => {
+            edit_xml(&|text| relationships(text, &lower, removed, unlinked, limits))
+        }
         _ if lower.starts_with("word/charts/") && lower.ends_with(".xml") => {
             // A chart's workbook lives in word/embeddings, which is removed; the link goes too.
             edit_xml(&|text| remove_elements(text, name, limits, &|local| local == "externalData"))
@@ -270,9 +323,15 @@ fn content_types(text: &str, part: &str, removed: &BTreeSet<String>, limits: &Li
     Ok(story::apply(text, edits, part)?.replace(MACRO_MAIN_TYPE, DOCX_MAIN_TYPE))
 }
 
-/// A relationships part without the relationships to removed parts and to the attached
-/// template (an external path that often names a user or a server).
-fn relationships(text: &str, rels: &str, removed: &BTreeSet<String>, limits: &Limits) -> Result<String> {
+/// A relationships part without the relationships to removed parts, to the attached template
+/// (an external path that often names a user or a server) and of unlinked hyperlinks.
+fn relationships(
+    text: &str,
+    rels: &str,
+    removed: &BTreeSet<String>,
+    unlinked: &BTreeSet<String>,
+    limits: &Limits,
+) -> Result<String> {
     let source = source_of_rels(rels).unwrap_or_default();
     let base = source.rsplit_once('/').map_or("", |(dir, _)| dir);
     let mut cursor = Cursor::new(text, limits);
@@ -284,7 +343,9 @@ fn relationships(text: &str, rels: &str, removed: &BTreeSet<String>, limits: &Li
             let kind = tag.attr("Type")?.unwrap_or_default();
             let external = tag.attr("TargetMode")?.is_some_and(|m| m.eq_ignore_ascii_case("External"));
             let target = tag.attr("Target")?.unwrap_or_default();
+            let id = tag.attr("Id")?.unwrap_or_default();
             let drop = kind.ends_with("/attachedTemplate")
+                || unlinked.contains(&id)
                 || (!external && removed.contains(&resolve(base, &target).to_lowercase()));
             if drop {
                 edits.push(Edit { range: item.range.clone(), with: String::new() });

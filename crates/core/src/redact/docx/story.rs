@@ -12,7 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::ingest::docx::{Cursor, DELETED, FALLBACK, HIDDEN, INSTRUCTION, Node, Ns, Story, Tag};
+use crate::ingest::docx::{
+    ALT_TEXT_ATTRIBUTES, Cursor, DELETED, FALLBACK, HIDDEN, INSTRUCTION, Node, Ns, Story, Tag,
+};
 use crate::limits::Limits;
 
 /// One replacement of a byte range of a part.
@@ -38,26 +40,24 @@ impl AtomPlan {
     /// still renders) and its group is returned.
     pub(super) fn mirror_fallbacks(&mut self, story: &Story) -> BTreeSet<u32> {
         let mut dropped = BTreeSet::new();
-        for group in 0..story.alternates {
-            let in_group = |fallback: bool| -> Vec<usize> {
-                story
-                    .atoms
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, a)| {
-                        a.alternate == Some(group)
-                            && (a.flags & FALLBACK != 0) == fallback
-                            && a.flags & (DELETED | HIDDEN | INSTRUCTION) == 0
-                    })
-                    .map(|(i, _)| i)
-                    .collect()
-            };
-            let (choice, fallback) = (in_group(false), in_group(true));
+        // The atoms of each group's two copies that a reader of that copy would see, gathered in
+        // one pass over the story.
+        let mut groups: BTreeMap<u32, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+        for (index, atom) in story.atoms.iter().enumerate() {
+            let Some(group) = atom.alternate else { continue };
+            if atom.flags & (DELETED | HIDDEN | INSTRUCTION) != 0 {
+                continue;
+            }
+            let (choice, fallback) = groups.entry(group).or_default();
+            if atom.flags & FALLBACK != 0 { fallback.push(index) } else { choice.push(index) }
+        }
+        for (group, (choice, fallback)) in groups {
             if !choice.iter().any(|i| self.removed.contains(i)) {
                 continue;
             }
-            let same_text = choice.len() == fallback.len()
-                && choice.iter().zip(&fallback).all(|(&c, &f)| story.atoms[c].ch == story.atoms[f].ch);
+            let ch = |i: &usize| story.atoms.get(*i).map(|a| a.ch);
+            let same_text =
+                choice.len() == fallback.len() && choice.iter().map(ch).eq(fallback.iter().map(ch));
             if !same_text {
                 dropped.insert(group);
                 continue;
@@ -99,18 +99,18 @@ pub(super) fn text_edits(text: &str, story: &Story, plan: &AtomPlan) -> Vec<Edit
         let mut content = String::new();
         let mut at = text_node.content.start;
         for (index, atom) in indices.into_iter().filter_map(|i| story.atoms.get(i).map(|a| (i, a))) {
-            content.push_str(&text[at..atom.range.start]);
+            content.push_str(text.get(at..atom.range.start).unwrap_or_default());
             if let Some(mark) = plan.marks.get(&index) {
                 content.push_str(&quick_xml::escape::escape(mark.as_str()));
             }
             if !plan.removed.contains(&index) {
-                content.push_str(&text[atom.range.clone()]);
+                content.push_str(text.get(atom.range.clone()).unwrap_or_default());
             }
             at = atom.range.end;
         }
-        content.push_str(&text[at..text_node.content.end]);
+        content.push_str(text.get(at..text_node.content.end).unwrap_or_default());
         let edge_space = content.starts_with(char::is_whitespace) || content.ends_with(char::is_whitespace);
-        let start_tag = &text[text_node.start_tag.clone()];
+        let start_tag = text.get(text_node.start_tag.clone()).unwrap_or_default();
         let start_tag = match start_tag.strip_suffix('>') {
             Some(open) if edge_space && !text_node.preserves_space => {
                 format!("{open} xml:space=\"preserve\">")
@@ -142,7 +142,12 @@ fn story_action(tag: &Tag<'_>) -> Action {
         // formatting changes and move markers go, and with them every author name.
         (Ns::W, "del" | "moveFrom" | "moveFromRangeStart" | "moveFromRangeEnd" | "moveToRangeStart")
         | (Ns::W, "moveToRangeEnd" | "tblGridChange" | "numberingChange") => Action::Remove,
+        (Ns::W, "cellIns" | "cellDel" | "cellMerge") => Action::Remove,
         (Ns::W, local) if local.ends_with("PrChange") || local.ends_with("PrExChange") => Action::Remove,
+        (Ns::W, local) if local.starts_with("customXml") && local.ends_with("RangeStart") => Action::Remove,
+        (Ns::W, local) if local.starts_with("customXml") && local.ends_with("RangeEnd") => Action::Remove,
+        // Editing permissions name the people allowed to edit a range.
+        (Ns::W, "permStart" | "permEnd") => Action::Remove,
         (Ns::W, "ins" | "moveTo") => Action::Unwrap,
         // Comment anchors point into the comments part, which is removed.
         (Ns::W, "commentRangeStart" | "commentRangeEnd" | "commentReference") => Action::Remove,
@@ -161,22 +166,30 @@ fn story_action(tag: &Tag<'_>) -> Action {
 struct Open {
     start_tag: Range<usize>,
     action: Action,
-    is_run: bool,
-    is_run_properties: bool,
-    hidden_run: bool,
     alternate: Option<u32>,
+    /// For a `w:hyperlink`, its relationship id, if it has one.
+    hyperlink: Option<Option<String>>,
 }
 
-/// The structural edits of a story part. `drop_fallbacks` lists the `mc:AlternateContent`
-/// groups (numbered as the atom pass numbers them) whose `mc:Fallback` is removed whole.
+/// The structural edits of a story part, and the relationship ids of the hyperlinks they unlink.
+///
+/// `drop_fallbacks` lists the `mc:AlternateContent` groups (numbered as the atom pass numbers
+/// them) whose `mc:Fallback` is removed whole. `redacted` holds the sorted byte offsets of the
+/// removed characters: a hyperlink around any of them is unlinked (its text stays, its target
+/// goes), since a link's target usually repeats its text (`mailto:` an address, a URL).
 pub(super) fn structural_edits(
     text: &str,
+    story: &Story,
     limits: &Limits,
     drop_fallbacks: &BTreeSet<u32>,
-) -> Result<Vec<Edit>> {
+    redacted: &[usize],
+) -> Result<(Vec<Edit>, BTreeSet<String>)> {
     let mut cursor = Cursor::new(text, limits);
     let mut stack: Vec<Open> = Vec::new();
-    let mut edits = Vec::new();
+    // Hidden runs are found by the atom pass, which knows the styles; they go whole.
+    let mut edits: Vec<Edit> =
+        story.hidden_runs.iter().map(|range| Edit { range: range.clone(), with: String::new() }).collect();
+    let mut unlinked = BTreeSet::new();
     let mut alternates = 0;
     while let Some(item) = cursor.next()? {
         match item.node {
@@ -196,38 +209,28 @@ pub(super) fn structural_edits(
                 if let Some(edit) = without_alt_text(&tag, item.range.clone(), false)? {
                     edits.push(edit);
                 }
-                let is_run_properties = tag.is_w("rPr") && stack.last().is_some_and(|o| o.is_run);
-                stack.push(Open {
-                    start_tag: item.range,
-                    action,
-                    is_run: tag.is_w("r"),
-                    is_run_properties,
-                    hidden_run: false,
-                    alternate,
-                });
+                let hyperlink = if tag.is_w("hyperlink") { Some(tag.attr("id")?) } else { None };
+                stack.push(Open { start_tag: item.range, action, alternate, hyperlink });
             }
             Node::Empty(tag) => {
                 if matches!(story_action(&tag), Action::Remove | Action::Unwrap) {
                     edits.push(Edit { range: item.range, with: String::new() });
                     continue;
                 }
-                if matches!(tag.local, "vanish" | "specVanish" | "webHidden")
-                    && tag.ns == Ns::W
-                    && stack.last().is_some_and(|o| o.is_run_properties)
-                    && !matches!(tag.attr("val")?.as_deref(), Some("0" | "false" | "off"))
-                {
-                    let run = stack.len().checked_sub(2).and_then(|i| stack.get_mut(i));
-                    if let Some(run) = run {
-                        run.hidden_run = true;
-                    }
-                }
                 if let Some(edit) = without_alt_text(&tag, item.range, true)? {
                     edits.push(edit);
                 }
             }
             Node::End(..) => {
-                let Some(open) = stack.pop() else { continue };
-                if open.action == Action::Remove || open.hidden_run {
+                let Some(mut open) = stack.pop() else { continue };
+                if let Some(id) = open.hyperlink.take() {
+                    let first = redacted.partition_point(|&b| b < open.start_tag.start);
+                    if redacted.get(first).is_some_and(|&b| b < item.range.end) {
+                        open.action = Action::Unwrap;
+                        unlinked.extend(id);
+                    }
+                }
+                if open.action == Action::Remove {
                     edits.push(Edit { range: open.start_tag.start..item.range.end, with: String::new() });
                 } else if open.action == Action::Unwrap {
                     edits.push(Edit { range: open.start_tag, with: String::new() });
@@ -237,13 +240,16 @@ pub(super) fn structural_edits(
             _ => {}
         }
     }
-    Ok(edits)
+    Ok((edits, unlinked))
 }
 
 /// A drawing's `descr`/`title` (alt text) is not on the page, so it goes: the start tag is
 /// rewritten without them, every other attribute copied raw.
 fn without_alt_text(tag: &Tag<'_>, range: Range<usize>, empty: bool) -> Result<Option<Edit>> {
-    if !matches!(tag.local, "docPr" | "cNvPr") {
+    let alt_attribute = |attribute: &str| {
+        ALT_TEXT_ATTRIBUTES.iter().any(|&(element, name, _)| element == tag.local && name == attribute)
+    };
+    if !ALT_TEXT_ATTRIBUTES.iter().any(|&(element, _, _)| element == tag.local) {
         return Ok(None);
     }
     let mut kept = String::new();
@@ -251,7 +257,7 @@ fn without_alt_text(tag: &Tag<'_>, range: Range<usize>, empty: bool) -> Result<O
     for attribute in tag.start.attributes() {
         let attribute = attribute.map_err(|e| Error::malformed(format!("bad XML attribute: {e}")))?;
         let key: &str = attribute.key.as_ref();
-        if matches!(attribute.key.local_name().as_ref(), "descr" | "title") {
+        if alt_attribute(attribute.key.local_name().as_ref()) {
             dropped = true;
             continue;
         }

@@ -2,7 +2,7 @@
 
 use std::io::Read;
 
-use crate::ingest::docx::testing::{NS, document_xml, docx, paragraph, zip};
+use crate::ingest::docx::testing::{NS, document_xml, docx, jpeg_with_exif, paragraph, zip};
 use crate::redact::{MarkStyle, PlannedRange, RedactionPlan, redact as redact_file};
 use crate::{Format, HiddenKind, Limits, ingest};
 
@@ -291,4 +291,173 @@ fn building_blocks_are_reported_and_removed() {
     assert_eq!(before.hidden_items().iter().map(|i| i.text.as_str()).collect::<Vec<_>>(), ["stored secret"]);
     let output = redact_docx(&original, &["text"], MarkStyle::Blocks);
     assert_eq!(part(&output, "word/glossary/document.xml"), None);
+}
+
+#[test]
+fn fields_and_data_bound_controls_cannot_regenerate_redacted_text() {
+    // NOTES case 22: the DOCPROPERTY instruction and the binding to customXml both go; the
+    // results stay as plain text.
+    check(
+        r#"<w:sdt><w:sdtPr><w:alias w:val="Unit"/><w:dataBinding w:xpath="/root/unit" w:storeItemID="{1}"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t xml:space="preserve">95837 </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> DOCPROPERTY Unit </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>95837</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:sdtContent></w:sdt>"#,
+        &["95837"],
+        MarkStyle::Blocks,
+        r#"<w:sdt><w:sdtPr><w:alias w:val="Unit"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t xml:space="preserve">█████ </w:t></w:r><w:r></w:r><w:r></w:r><w:r></w:r><w:r><w:t>█████</w:t></w:r><w:r></w:r></w:p></w:sdtContent></w:sdt>"#,
+    );
+}
+
+#[test]
+fn embedded_photos_lose_their_exif_and_keep_their_pixels() {
+    let jpeg = jpeg_with_exif();
+    let document = document_xml(&paragraph(&["text"]));
+    let original = zip(&[("word/document.xml", document.as_bytes()), ("word/media/image1.jpeg", &jpeg)]);
+    let output = redact_docx(&original, &["text"], MarkStyle::Blocks);
+    let image = unzip(&output).into_iter().find(|(n, _)| n == "word/media/image1.jpeg").unwrap().1;
+    assert_eq!(image, [0xFF, 0xD8, 0xFF, 0xD9]);
+    let exported = ingest::read_as(&output, Format::Docx, &Limits::default()).unwrap();
+    let kinds: Vec<HiddenKind> = exported.hidden_items().iter().map(|i| i.kind).collect();
+    assert_eq!(kinds, [HiddenKind::ReviewByEye], "only the note to look at the picture stays");
+}
+
+#[test]
+fn a_utf16_part_is_written_back_as_utf16() {
+    let xml = document_xml(&paragraph(&["机密 text"]));
+    let utf16: Vec<u8> =
+        [0xFF, 0xFE].into_iter().chain(xml.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let original = zip(&[("word/document.xml", &utf16)]);
+    let output = redact_docx(&original, &["机密"], MarkStyle::Blocks);
+    let bytes = unzip(&output).into_iter().find(|(n, _)| n == "word/document.xml").unwrap().1;
+    assert_eq!(&bytes[..2], &[0xFF, 0xFE]);
+    let exported = ingest::read_as(&output, Format::Docx, &Limits::default()).unwrap();
+    assert_eq!(exported.visible_text(), "██ text\n");
+}
+
+#[test]
+fn a_hyperlink_around_redacted_text_is_unlinked_and_its_target_removed() {
+    // Word links typed addresses by itself; the target repeats the redacted text.
+    let body = r#"<w:p><w:hyperlink r:id="rId8" w:tooltip="mail zhang"><w:r><w:t>zhang@unit.cn</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve"> see </w:t></w:r><w:hyperlink r:id="rId9"><w:r><w:t>www.gov.cn</w:t></w:r></w:hyperlink></w:p>"#;
+    let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId8" Type="t/hyperlink" Target="mailto:zhang@unit.cn" TargetMode="External"/><Relationship Id="rId9" Type="t/hyperlink" Target="http://www.gov.cn" TargetMode="External"/></Relationships>"#;
+    let original = docx(body, &[("word/_rels/document.xml.rels", rels)]);
+    let output = redact_docx(&original, &["zhang@unit.cn"], MarkStyle::Blocks);
+    assert_eq!(
+        part(&output, "word/document.xml").unwrap(),
+        document_xml(
+            r#"<w:p><w:r><w:t>█████████████</w:t></w:r><w:r><w:t xml:space="preserve"> see </w:t></w:r><w:hyperlink r:id="rId9"><w:r><w:t>www.gov.cn</w:t></w:r></w:hyperlink></w:p>"#
+        )
+    );
+    assert_eq!(
+        part(&output, "word/_rels/document.xml.rels").unwrap(),
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="t/hyperlink" Target="http://www.gov.cn" TargetMode="External"/></Relationships>"#
+    );
+}
+
+#[test]
+fn vml_alt_text_goes_too() {
+    let body = r#"<w:p><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" id="s1" alt="map of site 7" style="width:1pt"><v:imagedata xmlns:o="urn:schemas-microsoft-com:office:office" r:id="rId1" o:title="site 7"/></v:shape></w:pict></w:r><w:r><w:t>x</w:t></w:r></w:p>"#;
+    let original = docx(body, &[]);
+    let before = ingest::read_as(&original, Format::Docx, &Limits::default()).unwrap();
+    let texts: Vec<&str> = before.hidden_items().iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(texts, ["map of site 7", "site 7"]);
+    let output = redact_docx(&original, &["x"], MarkStyle::Blocks);
+    assert_eq!(
+        part(&output, "word/document.xml").unwrap(),
+        document_xml(
+            r#"<w:p><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" id="s1" style="width:1pt"><v:imagedata xmlns:o="urn:schemas-microsoft-com:office:office" r:id="rId1"/></v:shape></w:pict></w:r><w:r><w:t>█</w:t></w:r></w:p>"#
+        )
+    );
+}
+
+#[test]
+fn table_cell_changes_and_editing_permissions_lose_their_names() {
+    let body = r#"<w:tbl><w:tr><w:tc><w:tcPr><w:cellIns w:id="1" w:author="A"/></w:tcPr><w:p><w:permStart w:id="2" w:ed="zhang@unit"/><w:r><w:t>x</w:t></w:r><w:permEnd w:id="2"/></w:p></w:tc></w:tr></w:tbl>"#;
+    let original = docx(body, &[]);
+    let before = ingest::read_as(&original, Format::Docx, &Limits::default()).unwrap();
+    let names: Vec<&str> = before.hidden_items().iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(names, ["A", "zhang@unit"]);
+    check(
+        body,
+        &["x"],
+        MarkStyle::Blocks,
+        r#"<w:tbl><w:tr><w:tc><w:tcPr></w:tcPr><w:p><w:r><w:t>█</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#,
+    );
+}
+
+#[test]
+fn equation_text_is_redacted_in_place() {
+    let math = r#"xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math""#;
+    check(
+        &format!(r#"<w:p><m:oMath {math}><m:r><m:t>f=95837</m:t></m:r></m:oMath></w:p>"#),
+        &["95837"],
+        MarkStyle::Blocks,
+        &format!(r#"<w:p><m:oMath {math}><m:r><m:t>f=█████</m:t></m:r></m:oMath></w:p>"#),
+    );
+}
+
+mod random_plans {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A document with every construct the redactor edits, in one paragraph or another.
+    fn sample() -> Vec<u8> {
+        let body = [
+            r#"<w:p><w:r><w:t>驻地958</w:t></w:r><w:proofErr w:type="spellStart"/><w:bookmarkStart w:id="0" w:name="u"/><w:r><w:rPr><w:b/></w:rPr><w:t>37</w:t></w:r><w:bookmarkEnd w:id="0"/><w:r><w:t xml:space="preserve">部队 A&amp;B</w:t><w:tab/><w:t>x</w:t></w:r></w:p>"#,
+            r#"<w:p><w:ins w:author="A"><w:r><w:t>new</w:t></w:r></w:ins><w:del w:author="B"><w:r><w:delText>old</w:delText></w:r></w:del><w:hyperlink r:id="rId1"><w:r><w:t>link text</w:t></w:r></w:hyperlink></w:p>"#,
+            r#"<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:txbxContent><w:p><w:r><w:t>box one</w:t></w:r></w:p><w:p><w:r><w:t>box two</w:t></w:r></w:p></w:txbxContent></mc:Choice><mc:Fallback><w:txbxContent><w:p><w:r><w:t>box one</w:t></w:r></w:p><w:p><w:r><w:t>box two</w:t></w:r></w:p></w:txbxContent></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>after</w:t></w:r></w:p>"#,
+            r#"<w:p><w:fldSimple w:instr="AUTHOR"><w:r><w:t>result</w:t></w:r></w:fldSimple><w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden</w:t></w:r><w:r><w:t>end</w:t></w:r></w:p>"#,
+        ]
+        .concat();
+        let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="t/hyperlink" Target="http://link.text" TargetMode="External"/></Relationships>"#;
+        docx(&body, &[("word/_rels/document.xml.rels", rels)])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Any plan exports (verification included) and leaves only the unplanned characters,
+        /// each mark standing for what it replaced.
+        #[test]
+        fn any_plan_exports_and_removes_exactly_the_planned_characters(
+            spans in prop::collection::vec((0usize..80, 1usize..10), 1..5),
+        ) {
+            let original = sample();
+            let document = ingest::read_as(&original, Format::Docx, &Limits::default()).unwrap();
+            let visible = document.visible_char_len();
+            let ranges: Vec<PlannedRange> = spans
+                .iter()
+                .map(|&(start, len)| {
+                    let start = start % visible;
+                    PlannedRange { start, end: (start + len).min(visible), reason: "r".into() }
+                })
+                .collect();
+            let plan = RedactionPlan { ranges, areas: Vec::new(), style: MarkStyle::Blocks };
+            let export = redact_file(&original, Format::Docx, &plan, &Limits::default());
+            prop_assert!(export.is_ok(), "{:?}", export.err());
+            let after = ingest::read_as(&export.unwrap().bytes, Format::Docx, &Limits::default()).unwrap();
+            // Marks aside, the characters left are exactly the unplanned ones. Paragraph breaks
+            // are the reader's, not the file's, so they stay out of the comparison.
+            let mut planned = vec![false; visible];
+            for range in &plan.ranges {
+                planned[range.start..range.end].iter_mut().for_each(|p| *p = true);
+            }
+            let kept: String =
+                document.visible_text().chars().zip(&planned).filter(|(_, p)| !**p).map(|(c, _)| c).collect();
+            let left: String = after.visible_text().chars().filter(|&c| c != '█').collect();
+            let squeeze = |s: &str| s.chars().filter(|c| *c != '\n').collect::<String>();
+            prop_assert_eq!(squeeze(&left), squeeze(&kept));
+        }
+    }
+}
+
+#[test]
+fn runs_hidden_by_a_style_are_removed() {
+    let styles = format!(
+        r#"<w:styles {NS}><w:style w:type="character" w:styleId="Secret"><w:rPr><w:vanish/></w:rPr></w:style></w:styles>"#
+    );
+    let body = r#"<w:p><w:r><w:rPr><w:rStyle w:val="Secret"/></w:rPr><w:t>hid</w:t></w:r><w:r><w:t>seen</w:t></w:r></w:p>"#;
+    let original = docx(body, &[("word/styles.xml", &styles)]);
+    let output = redact_docx(&original, &["seen"], MarkStyle::Blocks);
+    assert_eq!(
+        part(&output, "word/document.xml").unwrap(),
+        document_xml(r#"<w:p><w:r><w:t>████</w:t></w:r></w:p>"#)
+    );
 }
