@@ -69,8 +69,6 @@ pub(super) fn redact(
 /// Removes every metadata block from a JPEG or PNG, keeping the pixels byte for byte (see the
 /// module documentation for what is kept). Meant for every picture Vetted exports, including
 /// the ones embedded in DOCX files.
-// Called by the DOCX redactor for embedded pictures (`super::image::strip_metadata`).
-#[allow(dead_code)]
 pub(crate) fn strip_metadata(bytes: &[u8], format: Format) -> Result<Vec<u8>> {
     strip_metadata_with(bytes, format, &Limits::default())
 }

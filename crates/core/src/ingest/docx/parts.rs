@@ -8,7 +8,8 @@
 
 use super::package::Package;
 use super::xml::{self, Cursor, Node, Ns};
-use crate::document::{HiddenItem, HiddenKind, Location};
+use crate::document::{Format, HiddenItem, HiddenKind, Location};
+use crate::ingest::image::Photo;
 use crate::error::Result;
 use crate::limits::Limits;
 
@@ -16,9 +17,6 @@ use crate::limits::Limits;
 /// page and word counts) says nothing about the author.
 const IDENTIFYING_APP_PROPERTIES: [&str; 5] =
     ["Template", "Manager", "Company", "HyperlinkBase", "TitlesOfParts"];
-
-/// Longest EXIF value kept in a hidden item's text; longer values are binary blobs.
-const MAX_EXIF_VALUE_CHARS: usize = 200;
 
 /// Appends the hidden items of every non-story part of `package`, in a fixed order.
 pub(super) fn hidden_items(package: &Package, limits: &Limits, out: &mut Vec<HiddenItem>) -> Result<()> {
@@ -51,10 +49,8 @@ pub(super) fn hidden_items(package: &Package, limits: &Limits, out: &mut Vec<Hid
         } else if lower.starts_with("docprops/thumbnail") {
             out.push(item(HiddenKind::Thumbnail, format!("thumbnail {name}"), String::new(), name));
         } else if lower.starts_with("word/media/") {
-            if (lower.ends_with(".jpg") || lower.ends_with(".jpeg"))
-                && let Some(bytes) = package.get(name)
-            {
-                exif_items(bytes, name, out);
+            if let Some(bytes) = package.get(name) {
+                picture_metadata(bytes, name, limits, out);
             }
             // A picture can show what no text says (a map, a badge, a site).
             out.push(item(
@@ -273,32 +269,21 @@ fn all_text(package: &Package, name: &str, limits: &Limits) -> Result<Option<Str
     Ok((!out.is_empty()).then_some(out))
 }
 
-/// The EXIF of an embedded JPEG: one item for the GPS position, one for everything else.
-///
-/// A photo whose EXIF cannot be parsed is not a reason to refuse the document: the export strips
-/// every metadata segment of every embedded image whatever its content.
-// TODO(lead): point this at `ingest::image` once the image reader lands, so DOCX and photo
-// files report EXIF the same way.
-fn exif_items(bytes: &[u8], part: &str, out: &mut Vec<HiddenItem>) {
-    let Ok(exif) = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(bytes)) else {
+/// The metadata of an embedded JPEG or PNG (EXIF, GPS, XMP, comments...), read by the photo
+/// reader so a picture inside a DOCX is searched exactly like one on its own. A damaged picture
+/// is not an error for the document: its pixels are still shown, and it is flagged by eye anyway.
+fn picture_metadata(bytes: &[u8], part: &str, limits: &Limits, out: &mut Vec<HiddenItem>) {
+    let format = if bytes.starts_with(&[0xFF, 0xD8]) {
+        Format::Jpeg
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Format::Png
+    } else {
         return;
     };
-    let mut gps = Vec::new();
-    let mut other = Vec::new();
-    for field in exif.fields() {
-        let value: String = field.display_value().with_unit(&exif).to_string();
-        let value: String = value.chars().take(MAX_EXIF_VALUE_CHARS).collect();
-        let line = format!("{}: {value}", field.tag);
-        if field.tag.context() == exif::Context::Gps {
-            gps.push(line);
-        } else {
-            other.push(line);
-        }
-    }
-    if !gps.is_empty() {
-        out.push(item(HiddenKind::GpsPosition, format!("GPS position in {part}"), gps.join("\n"), part));
-    }
-    if !other.is_empty() {
-        out.push(item(HiddenKind::ImageMetadata, format!("EXIF of {part}"), other.join("\n"), part));
+    let Ok(photo) = Photo::read(bytes, format, limits) else { return };
+    for mut found in photo.items {
+        found.label = format!("{} in {part}", found.label);
+        found.location = Location::part(part);
+        out.push(found);
     }
 }

@@ -51,7 +51,8 @@ const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmln
 
 const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
 
-/// A JPEG holding only an EXIF segment with a camera model and a GPS latitude.
+/// A real 8×8 JPEG (so the photo reader and redactor accept it) carrying an EXIF segment with a
+/// camera model and a GPS latitude.
 pub(crate) fn jpeg_with_exif() -> Vec<u8> {
     // TIFF, little-endian: IFD0 with Model and a GPS IFD pointer; GPS IFD with LatitudeRef.
     let mut tiff = Vec::new();
@@ -77,9 +78,14 @@ pub(crate) fn jpeg_with_exif() -> Vec<u8> {
     tiff.extend(0u32.to_le_bytes());
     let mut app1 = b"Exif\0\0".to_vec();
     app1.extend(tiff);
+    let mut pixels = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(8, 8, image::Rgb([90, 120, 150]))
+        .write_to(&mut pixels, image::ImageFormat::Jpeg)
+        .expect("encoding a constant picture");
+    let encoded = pixels.into_inner();
     let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1];
     jpeg.extend(((app1.len() + 2) as u16).to_be_bytes());
     jpeg.extend(app1);
-    jpeg.extend([0xFF, 0xD9]);
+    jpeg.extend(&encoded[2..]);
     jpeg
 }
