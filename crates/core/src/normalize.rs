@@ -19,8 +19,10 @@ pub(crate) struct Folded {
     /// whitespace collapsed to one space — and removed entirely between two CJK characters
     /// (CJK text has no spaces between words, so a space there is an evasion or a line wrap).
     pub text: String,
-    /// For the folded character at index `i`, the offset of the original character it came from.
-    pub origin: Vec<usize>,
+    /// For the folded character at index `i`, the offset of the original character it came from
+    /// (non-decreasing). `u32`, like the document's own offsets: a scan folds whole documents,
+    /// and these vectors are its largest allocation.
+    pub origin: Vec<u32>,
     /// For the folded character at index `i`, its byte offset in `text` (ascending), so that a
     /// match's byte range maps to folded characters by binary search.
     pub bytes: Vec<u32>,
@@ -29,9 +31,19 @@ pub(crate) struct Folded {
 impl Folded {
     /// Folds `text`; offsets in `origin` are counted from `base`.
     pub fn new(text: &str, base: usize) -> Folded {
-        let mut folded = Folded { text: String::with_capacity(text.len()), ..Folded::default() };
+        let mut folded = Folded::with_capacity(text.len(), text.len());
         folded.push_segment(text, base);
         folded
+    }
+
+    /// An empty `Folded` with room for `bytes` bytes and `chars` characters, so that folding a
+    /// whole document does not reallocate (and copy) as it grows.
+    pub fn with_capacity(bytes: usize, chars: usize) -> Folded {
+        Folded {
+            text: String::with_capacity(bytes),
+            origin: Vec::with_capacity(chars),
+            bytes: Vec::with_capacity(chars),
+        }
     }
 
     /// Appends `text` (whose first character has original offset `base`) as a new segment,
@@ -96,7 +108,7 @@ impl Folded {
     fn push(&mut self, c: char, origin: usize) {
         self.bytes.push(self.text.len() as u32);
         self.text.push(c);
-        self.origin.push(origin);
+        self.origin.push(origin as u32);
     }
 
     /// The index of the folded character at byte offset `byte` of `text` (a byte inside a
@@ -116,7 +128,7 @@ impl Folded {
     pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
         let first = self.char_index(start);
         let last = self.char_index(end.saturating_sub(1));
-        let origin = |i: usize| self.origin.get(i).copied().unwrap_or(0);
+        let origin = |i: usize| self.origin.get(i).map_or(0, |&o| o as usize);
         (origin(first), origin(last) + 1)
     }
 

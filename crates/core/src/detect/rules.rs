@@ -42,11 +42,13 @@ pub struct RuleSet {
     pub(super) lexicon_owners: Vec<Vec<usize>>,
     /// Indices of the pattern rules.
     pub(super) patterns: Vec<usize>,
+    /// All pattern rules' regexes as one set (pattern `i` is rule `patterns[i]`): one pass
+    /// tells which regexes can match in a line, so each regex runs only where it matches.
+    pub(super) pattern_set: Option<regex::RegexSet>,
     /// All context words (supporting and negative), overlapping matches.
     pub(super) context_words: Option<AhoCorasick>,
     /// The word id (as in [`Context`]) of each pattern of `context_words`.
     pub(super) context_word_ids: Vec<usize>,
-    pub(super) context_word_count: usize,
     /// Exclusion and allow-list terms, overlapping matches; term `i` is owned by `filter_owners[i]`.
     pub(super) filters: Option<AhoCorasick>,
     pub(super) filter_owners: Vec<Vec<FilterOwner>>,
@@ -100,9 +102,9 @@ impl Default for RuleSet {
             lexicon: None,
             lexicon_owners: Vec::new(),
             patterns: Vec::new(),
+            pattern_set: None,
             context_words: None,
             context_word_ids: Vec::new(),
-            context_word_count: 0,
             filters: None,
             filter_owners: Vec::new(),
             longest_filter: 0,
@@ -229,7 +231,20 @@ impl RuleSet {
         }
 
         let (lexicon, lexicon_owners) = automaton(lexicon_terms, MatchKind::LeftmostLongest)?;
-        let context_word_count = context_terms.ids.len();
+        let pattern_set = match patterns.is_empty() {
+            true => None,
+            false => Some(
+                regex::RegexSet::new(
+                    patterns.iter().filter_map(|&i| rules[i].pattern.as_ref().map(|p| p.0.as_str())),
+                )
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::Rules,
+                        format!("the rule set's patterns do not compile together: {e}"),
+                    )
+                })?,
+            ),
+        };
         let (context_words, context_word_ids) = automaton(context_terms.ids, MatchKind::Standard)?;
         let longest_filter = filter_terms.keys().map(String::len).max().unwrap_or(0);
         let (filters, filter_owners) = automaton(filter_terms, MatchKind::Standard)?;
@@ -239,9 +254,9 @@ impl RuleSet {
             lexicon,
             lexicon_owners,
             patterns,
+            pattern_set,
             context_words,
             context_word_ids,
-            context_word_count,
             filters,
             filter_owners,
             longest_filter,

@@ -460,3 +460,31 @@ fn negative_context_cancels_a_match() {
     check_with(&rules, "联合演习", &["site.rule 演习"]);
     check_with(&rules, "消防演习", &[]);
 }
+
+/// Patterns run on stretches of about 4 KB of a paragraph; a match must be found once
+/// wherever it lies, including across the line break between two stretches.
+#[test]
+fn patterns_are_found_once_anywhere_in_a_long_hard_wrapped_paragraph() {
+    let mut lines = Vec::new();
+    let mut expected = Vec::new();
+    for i in 0..800 {
+        match i % 10 {
+            3 => {
+                lines.push(format!("第{i}行联系人电话13800138000，请勿外传"));
+                expected.push("personal.mobile 13800138000".to_string());
+            }
+            7 => {
+                // The designator wraps onto the next line.
+                lines.push(format!("第{i}行普通的文字写到95837"));
+                lines.push("部队，后面还有文字".to_string());
+                expected.push("military.unit_designator 95837\n部队".to_string());
+            }
+            _ => lines.push(format!("第{i}行是一行普通的文字，没有任何问题，用来填充段落。")),
+        }
+    }
+    let text = lines.join("\n");
+    assert!(text.len() > 6 * 4096, "the paragraph spans several stretches");
+    let document = text_document(&text);
+    let got = summarize(&document, &scan(&document, builtin()));
+    assert_eq!(got, expected);
+}
