@@ -154,13 +154,13 @@ pub(super) fn rule_findings(document: &Document, rules: &RuleSet) -> Vec<Finding
 /// Every lexicon term occurrence, for each rule that owns the term.
 fn lexicon_candidates(rules: &RuleSet, folded: &Folded, candidates: &mut Vec<Candidate>) {
     let Some(lexicon) = &rules.lexicon else { return };
-    for m in lexicon.find_iter(folded.text.as_str()) {
-        let owners = rules.lexicon_owners.get(m.pattern().as_usize()).map_or(&[][..], Vec::as_slice);
+    for (term, start, end) in lexicon.find_all(&folded.text) {
+        let owners = rules.lexicon_owners.get(term).map_or(&[][..], Vec::as_slice);
         for &rule in owners {
-            if rules.rules[rule].word_boundary && !at_word_boundary(&folded.text, m.start(), m.end()) {
+            if rules.rules[rule].word_boundary && !at_word_boundary(&folded.text, start, end) {
                 continue;
             }
-            candidates.push(Candidate { rule, start: m.start(), end: m.end() });
+            candidates.push(Candidate { rule, start, end });
         }
     }
 }

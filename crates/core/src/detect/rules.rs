@@ -10,6 +10,7 @@ use std::path::{Component, Path};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::finding::Severity;
+use super::lexicon::Lexicon;
 use super::pack::{self, MatchSpec, MosaicConfig, PackInfo, RuleSpec, Validator};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -38,7 +39,7 @@ pub struct RuleSet {
     pub(super) packs: Vec<PackInfo>,
     pub(super) rules: Vec<Rule>,
     /// All lexicon terms; pattern `i` is owned by the rules `lexicon_owners[i]`.
-    pub(super) lexicon: Option<AhoCorasick>,
+    pub(super) lexicon: Option<Lexicon>,
     pub(super) lexicon_owners: Vec<Vec<usize>>,
     /// Indices of the pattern rules.
     pub(super) patterns: Vec<usize>,
@@ -230,7 +231,9 @@ impl RuleSet {
             infos.push(pack.info);
         }
 
-        let (lexicon, lexicon_owners) = automaton(lexicon_terms, MatchKind::LeftmostLongest)?;
+        let (lexicon_keys, lexicon_owners): (Vec<String>, Vec<Vec<usize>>) =
+            lexicon_terms.into_iter().unzip();
+        let lexicon = if lexicon_keys.is_empty() { None } else { Some(Lexicon::new(&lexicon_keys)?) };
         let pattern_set = match patterns.is_empty() {
             true => None,
             false => Some(
