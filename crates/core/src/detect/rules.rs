@@ -194,8 +194,11 @@ impl RuleSet {
         let mut infos = Vec::new();
 
         for pack in packs {
-            if let Some(other) = pack_ids.insert(pack.info.id.clone(), pack.info.id.clone()) {
-                return Err(Error::new(ErrorKind::Rules, format!("two packs have the id {other}")));
+            if let Some(other) = pack_ids.insert(pack.info.id.clone(), pack.file.clone()) {
+                return Err(Error::new(
+                    ErrorKind::Rules,
+                    format!("{} and {other} both have the pack id {}", pack.file, pack.info.id),
+                ));
             }
             if let Some(config) = pack.mosaic {
                 if let Some((other, _)) = &mosaic {
@@ -234,19 +237,16 @@ impl RuleSet {
         let (lexicon_keys, lexicon_owners): (Vec<String>, Vec<Vec<usize>>) =
             lexicon_terms.into_iter().unzip();
         let lexicon = if lexicon_keys.is_empty() { None } else { Some(Lexicon::new(&lexicon_keys)?) };
-        let pattern_set = match patterns.is_empty() {
-            true => None,
-            false => Some(
-                regex::RegexSet::new(
-                    patterns.iter().filter_map(|&i| rules[i].pattern.as_ref().map(|p| p.0.as_str())),
-                )
-                .map_err(|e| {
-                    Error::new(
-                        ErrorKind::Rules,
-                        format!("the rule set's patterns do not compile together: {e}"),
-                    )
-                })?,
-            ),
+        // Every index in `patterns` is a pattern rule, so set pattern `i` is rule `patterns[i]`.
+        let sources: Vec<&str> =
+            patterns.iter().filter_map(|&i| rules[i].pattern.as_ref().map(|p| p.0.as_str())).collect();
+        let pattern_set = if sources.is_empty() {
+            None
+        } else {
+            let set = regex::RegexSet::new(sources).map_err(|e| {
+                Error::new(ErrorKind::Rules, format!("the rule set's patterns do not compile together: {e}"))
+            })?;
+            Some(set)
         };
         let (context_words, context_word_ids) = automaton(context_terms.ids, MatchKind::Standard)?;
         let longest_filter = filter_terms.keys().map(String::len).max().unwrap_or(0);

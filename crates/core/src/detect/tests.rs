@@ -422,6 +422,14 @@ fn bad_packs_are_refused_naming_the_file_and_the_rule() {
         ],
         &["site.rule", "site", "other"],
     );
+    check_load_error(
+        "duplicate-pack",
+        &[
+            ("a.toml", &rule("terms = [\"x\"]")),
+            ("b.toml", &rule("terms = [\"y\"]").replace("site.rule", "site.other")),
+        ],
+        &["a.toml", "b.toml", "pack id site"],
+    );
     check_load_error("empty-dir", &[], &["no *.toml"]);
 }
 
@@ -487,4 +495,24 @@ fn patterns_are_found_once_anywhere_in_a_long_hard_wrapped_paragraph() {
     let document = text_document(&text);
     let got = summarize(&document, &scan(&document, builtin()));
     assert_eq!(got, expected);
+}
+
+proptest::proptest! {
+    /// Whatever the text — evasion characters, expansions such as ㎒ and ″, stray line breaks —
+    /// every finding is a non-empty span of one block, its text is exactly that span, and the
+    /// findings are numbered 1..n in text order.
+    #[test]
+    fn every_finding_is_a_well_formed_span_of_the_document(
+        text in "[机密秘绝★ 年10９５８３７部队北纬°′″'\"㎒ghzSECRETsecretary@.a-z\\n\\r\\u{200B}ＴＯＰ，：]{0,120}",
+    ) {
+        let document = text_document(&text);
+        let findings = scan(&document, builtin());
+        for (i, f) in findings.iter().enumerate() {
+            proptest::prop_assert_eq!(f.id as usize, i + 1);
+            proptest::prop_assert!(f.start < f.end && f.end <= document.char_len(), "{:?}", f);
+            proptest::prop_assert_eq!(f.text.as_str(), document.slice(f.start, f.end));
+            proptest::prop_assert!(document.block_at(f.start).is_some(), "{:?}", f);
+        }
+        proptest::prop_assert!(findings.windows(2).all(|w| w[0].start <= w[1].start));
+    }
 }
