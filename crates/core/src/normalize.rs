@@ -58,15 +58,31 @@ impl Folded {
         }
         // A pending whitespace run: the original offset of its first character.
         let mut pending_space: Option<usize> = None;
-        for (i, c) in text.chars().enumerate() {
-            let offset = base + i;
-            if c.is_ascii_alphanumeric() || c.is_ascii_punctuation() {
+        // The original offset of the next character, and the text from it on.
+        let mut next_offset = base;
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            if is_plain_ascii(c) {
+                // A run of ASCII letters, digits and punctuation is copied and lowercased at once.
+                let run = rest.bytes().position(|b| !is_plain_ascii(char::from(b))).unwrap_or(rest.len());
+                let Some((ascii, tail)) = rest.split_at_checked(run) else { break };
                 if let Some(space_at) = pending_space.take() {
                     self.push_space_before(space_at, false);
                 }
-                self.push(c.to_ascii_lowercase(), offset);
+                let first_byte = self.text.len();
+                self.text.push_str(ascii);
+                if let Some(copied) = self.text.get_mut(first_byte..) {
+                    copied.make_ascii_lowercase();
+                }
+                self.bytes.extend((first_byte..first_byte + run).map(|b| b as u32));
+                self.origin.extend((next_offset..next_offset + run).map(|o| o as u32));
+                next_offset += run;
+                rest = tail;
                 continue;
             }
+            rest = rest.get(c.len_utf8()..).unwrap_or_default();
+            let offset = next_offset;
+            next_offset += 1;
             if is_common_han(c) {
                 if let Some(space_at) = pending_space.take() {
                     self.push_space_before(space_at, true);
@@ -158,6 +174,12 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}' | '\u{202A}'..='\u{202E}')
 }
 
+/// ASCII letters, digits and punctuation: NFKC leaves them alone and they fold by ASCII
+/// lowercasing.
+fn is_plain_ascii(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c.is_ascii_punctuation()
+}
+
 /// The CJK Unified Ideographs block: no compatibility decomposition, no case, so NFKC and
 /// lowercasing leave each of them unchanged.
 fn is_common_han(c: char) -> bool {
@@ -218,16 +240,17 @@ mod tests {
         assert_eq!(folded.original_range(0, 3), (0, 3));
     }
 
-    /// The folding every character would get without the fast paths.
-    fn reference_fold(text: &str) -> String {
+    /// The folding every character would get without the fast paths, with origins.
+    fn reference_fold(text: &str) -> (String, Vec<u32>) {
         let mut out = String::new();
-        let mut pending = false;
-        for c in text.chars() {
+        let mut origin = Vec::new();
+        let mut pending: Option<usize> = None;
+        for (i, c) in text.chars().enumerate() {
             if is_invisible(c) {
                 continue;
             }
             if c.is_whitespace() {
-                pending = true;
+                pending.get_or_insert(i);
                 continue;
             }
             let expanded: String = std::iter::once(c)
@@ -235,22 +258,31 @@ mod tests {
                 .flat_map(char::to_lowercase)
                 .filter(|&c| !is_invisible(c))
                 .collect();
-            if std::mem::take(&mut pending) {
+            if let Some(space_at) = pending.take() {
                 let joins_cjk = matches!((out.chars().next_back(), expanded.chars().next()),
                     (Some(b), Some(a)) if is_cjk(b) && is_cjk(a));
                 if !out.is_empty() && !joins_cjk {
                     out.push(' ');
+                    origin.push(space_at as u32);
                 }
             }
-            out.push_str(&expanded);
+            for folded in expanded.chars() {
+                out.push(folded);
+                origin.push(i as u32);
+            }
         }
-        out
+        (out, origin)
     }
 
     proptest::proptest! {
         #[test]
         fn fast_paths_fold_exactly_like_nfkc(text in "[a-zA-Z0-9 \t\n.,:/机密秘ＡＢ１２㎒①\u{200B}\u{3000}★]{0,40}") {
-            proptest::prop_assert_eq!(Folded::new(&text, 0).text, reference_fold(&text));
+            let folded = Folded::new(&text, 0);
+            let (expected_text, expected_origin) = reference_fold(&text);
+            proptest::prop_assert_eq!(&folded.text, &expected_text);
+            proptest::prop_assert_eq!(&folded.origin, &expected_origin);
+            let starts: Vec<u32> = folded.text.char_indices().map(|(b, _)| b as u32).collect();
+            proptest::prop_assert_eq!(&folded.bytes, &starts);
         }
     }
 

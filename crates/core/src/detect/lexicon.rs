@@ -37,6 +37,10 @@ pub(super) struct Lexicon {
 #[derive(Debug)]
 struct StartTable {
     bits: Vec<u64>,
+    /// Whether some term has one character, or two: only then are the shorter beginnings of a
+    /// position worth looking up.
+    has_one: bool,
+    has_two: bool,
 }
 
 impl StartTable {
@@ -71,10 +75,13 @@ impl Lexicon {
             .build(terms)
             .map_err(|e| Error::new(ErrorKind::Rules, format!("the rule set's terms do not compile: {e}")))?;
         let starts = prefilter.then(|| {
-            let mut table = StartTable { bits: vec![0; TABLE_BITS / 64] };
+            let mut table = StartTable { bits: vec![0; TABLE_BITS / 64], has_one: false, has_two: false };
             for term in terms {
                 let mut chars = term.chars();
-                table.insert([chars.next(), chars.next(), chars.next()]);
+                let beginning = [chars.next(), chars.next(), chars.next()];
+                table.has_one |= beginning[1].is_none();
+                table.has_two |= beginning[1].is_some() && beginning[2].is_none();
+                table.insert(beginning);
             }
             table
         });
@@ -93,15 +100,22 @@ impl Lexicon {
         let mut matches = Vec::new();
         // No match may start before `resume` (the end of the previous match).
         let mut resume = 0;
-        for (at, c) in text.char_indices() {
+        // A window of three characters: the position examined and the two after it, each
+        // decoded once.
+        let mut chars = text.char_indices();
+        let mut current = chars.next();
+        let mut lookahead = chars.next();
+        while let Some((at, c)) = current {
+            let beyond = chars.next();
+            let (next, after) = (lookahead.map(|(_, n)| n), beyond.map(|(_, a)| a));
+            current = lookahead;
+            lookahead = beyond;
             if at < resume {
                 continue;
             }
-            let mut rest = text.get(at + c.len_utf8()..).unwrap_or_default().chars();
-            let (next, after) = (rest.next(), rest.next());
             let possible = starts.contains([Some(c), next, after])
-                || starts.contains([Some(c), next, None])
-                || starts.contains([Some(c), None, None]);
+                || (starts.has_two && starts.contains([Some(c), next, None]))
+                || (starts.has_one && starts.contains([Some(c), None, None]));
             if !possible {
                 continue;
             }
