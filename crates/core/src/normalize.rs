@@ -80,16 +80,24 @@ impl Folded {
                 rest = tail;
                 continue;
             }
-            rest = rest.get(c.len_utf8()..).unwrap_or_default();
-            let offset = next_offset;
-            next_offset += 1;
             if is_common_han(c) {
+                // Likewise a run of common Han characters (three bytes each), copied as is.
+                let run = rest.chars().take_while(|&h| is_common_han(h)).count();
+                let Some((han, tail)) = rest.split_at_checked(run * 3) else { break };
                 if let Some(space_at) = pending_space.take() {
                     self.push_space_before(space_at, true);
                 }
-                self.push(c, offset);
+                let first_byte = self.text.len();
+                self.text.push_str(han);
+                self.bytes.extend((0..run).map(|k| (first_byte + 3 * k) as u32));
+                self.origin.extend((next_offset..next_offset + run).map(|o| o as u32));
+                next_offset += run;
+                rest = tail;
                 continue;
             }
+            rest = rest.get(c.len_utf8()..).unwrap_or_default();
+            let offset = next_offset;
+            next_offset += 1;
             if is_invisible(c) {
                 continue;
             }
