@@ -24,7 +24,7 @@ pub(crate) struct Folded {
     /// and these vectors are its largest allocation.
     pub origin: Vec<u32>,
     /// For the folded character at index `i`, its byte offset in `text` (ascending), so that a
-    /// match's byte range maps to folded characters by binary search.
+    /// match's byte range maps to folded characters, and through `origin` to the original.
     pub bytes: Vec<u32>,
 }
 
@@ -135,27 +135,6 @@ impl Folded {
         self.origin.push(origin as u32);
     }
 
-    /// The index of the folded character at byte offset `byte` of `text` (a byte inside a
-    /// character maps to that character; `text.len()` maps to the character count).
-    pub fn char_index(&self, byte: usize) -> usize {
-        if byte >= self.text.len() {
-            return self.bytes.len();
-        }
-        match self.bytes.binary_search(&(byte as u32)) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        }
-    }
-
-    /// The original character range `[start, end)` that folded bytes `[start, end)` come from.
-    /// `end` must be greater than `start`.
-    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
-        let first = self.char_index(start);
-        let last = self.char_index(end.saturating_sub(1));
-        let origin = |i: usize| self.origin.get(i).map_or(0, |&o| o as usize);
-        (origin(first), origin(last) + 1)
-    }
-
     /// Number of (possibly overlapping) occurrences of `needle`, which must already be folded.
     pub fn count(&self, needle: &str) -> usize {
         if needle.is_empty() {
@@ -235,17 +214,6 @@ mod tests {
         assert_eq!(folded.text, "机\n密");
         assert_eq!(folded.origin, vec![0, 5, 6]);
         assert_eq!(folded.bytes, vec![0, 3, 4]);
-    }
-
-    #[test]
-    fn byte_ranges_map_back_to_original_characters() {
-        let folded = Folded::new("ＴＯＰ 机 密", 0);
-        assert_eq!(folded.text, "top 机密");
-        assert_eq!(folded.char_index(4), 4);
-        assert_eq!(folded.char_index(5), 4, "a byte inside a character maps to it");
-        assert_eq!(folded.char_index(folded.text.len()), 6);
-        assert_eq!(folded.original_range(4, 10), (4, 7));
-        assert_eq!(folded.original_range(0, 3), (0, 3));
     }
 
     /// The folding every character would get without the fast paths, with origins.

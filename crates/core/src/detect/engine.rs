@@ -30,7 +30,7 @@ const STRETCH: usize = 4096;
 /// A document folded for matching, segment by segment.
 struct Searchable {
     folded: Folded,
-    /// The folded character range of each segment.
+    /// The folded byte range of each segment.
     segments: Vec<Range<usize>>,
     /// The folded byte offset at which each original block starts, and its segment: patterns
     /// run on stretches of whole lines.
@@ -58,6 +58,7 @@ impl Searchable {
             }
             let separator = usize::from(!folded.text.is_empty());
             let start = folded.origin.len() + separator;
+            let start_byte = folded.text.len() + separator;
             folded.push_segment(document.slice(first.start, end), first.start);
             // Each block's first folded character: origins are non-decreasing, so one forward
             // walk over the segment finds them all.
@@ -69,25 +70,19 @@ impl Searchable {
                 let byte = folded.bytes.get(k).map_or(folded.text.len(), |&b| b as usize);
                 lines.push((byte, segments.len()));
             }
-            segments.push(start..folded.origin.len());
+            segments.push(start_byte..folded.text.len());
         }
         Searchable { folded, segments, lines }
     }
 
     /// The folded byte range of segment `segment`.
     fn segment_bytes(&self, segment: usize) -> Range<usize> {
-        let chars = self.segments.get(segment).cloned().unwrap_or(0..0);
-        self.byte_at(chars.start)..self.byte_at(chars.end)
+        self.segments.get(segment).cloned().unwrap_or(0..0)
     }
 
-    /// The byte offset of folded character `index` (the text length past the end).
-    fn byte_at(&self, index: usize) -> usize {
-        self.folded.bytes.get(index).map_or(self.folded.text.len(), |&b| b as usize)
-    }
-
-    /// The segment holding folded character `index`.
-    fn segment_of(&self, index: usize) -> usize {
-        self.segments.partition_point(|s| s.start <= index).saturating_sub(1)
+    /// The folded byte range of the segment holding folded byte `byte`.
+    fn segment_around(&self, byte: usize) -> Range<usize> {
+        self.segment_bytes(self.segments.partition_point(|s| s.start <= byte).saturating_sub(1))
     }
 }
 
@@ -120,14 +115,31 @@ pub(super) fn rule_findings(document: &Document, rules: &RuleSet) -> Vec<Finding
     lexicon_candidates(rules, folded, &mut candidates);
     pattern_candidates(rules, &text, &mut candidates);
 
-    let mut findings = Vec::with_capacity(candidates.len());
-    for candidate in candidates {
+    // Filters and context first; then the survivors, in text order, are mapped back to original
+    // offsets by one forward walk (a binary search per candidate over a map as large as the
+    // document would miss the cache every time).
+    let mut kept: Vec<(Candidate, f32)> = candidates
+        .into_iter()
+        .filter(|c| !is_filtered(rules, &text, c))
+        .filter_map(|c| Some((c, confidence(rules, &rules.rules[c.rule], &text, &c)?)))
+        .collect();
+    kept.sort_by_key(|(c, _)| (c.start, c.end, c.rule));
+    let mut cursor = 0;
+    let mut findings = Vec::with_capacity(kept.len());
+    for (candidate, confidence) in kept {
         let rule = &rules.rules[candidate.rule];
-        if is_filtered(rules, &text, &candidate) {
-            continue;
+        while folded.bytes.get(cursor).is_some_and(|&b| (b as usize) < candidate.start) {
+            cursor += 1;
         }
-        let Some(confidence) = confidence(rules, rule, &text, &candidate) else { continue };
-        let (start, end) = folded.original_range(candidate.start, candidate.end);
+        let mut last = cursor;
+        while folded.bytes.get(last + 1).is_some_and(|&b| (b as usize) < candidate.end) {
+            last += 1;
+        }
+        let (Some(&first_origin), Some(&last_origin)) = (folded.origin.get(cursor), folded.origin.get(last))
+        else {
+            continue;
+        };
+        let (start, end) = (first_origin as usize, last_origin as usize + 1);
         let original = document.slice(start, end);
         if rule.uppercase && original.chars().any(char::is_lowercase) {
             continue;
@@ -256,7 +268,7 @@ fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
 fn is_filtered(rules: &RuleSet, text: &Searchable, candidate: &Candidate) -> bool {
     let Some(filters) = &rules.filters else { return false };
     let haystack = text.folded.text.as_str();
-    let segment = text.segment_bytes(text.segment_of(text.folded.char_index(candidate.start)));
+    let segment = text.segment_around(candidate.start);
     let mut from = candidate.start.saturating_sub(rules.longest_filter).max(segment.start);
     while !haystack.is_char_boundary(from) {
         from += 1;
@@ -284,12 +296,13 @@ fn is_filtered(rules: &RuleSet, text: &Searchable, candidate: &Candidate) -> boo
 fn confidence(rules: &RuleSet, rule: &Rule, text: &Searchable, candidate: &Candidate) -> Option<f32> {
     let Some(context) = &rule.context else { return Some(rule.confidence) };
     let Some(words) = &rules.context_words else { return Some(rule.confidence) };
-    let start = text.folded.char_index(candidate.start);
-    let end = text.folded.char_index(candidate.end);
-    let segment = text.segments.get(text.segment_of(start)).cloned().unwrap_or(0..0);
-    let from = text.byte_at(start.saturating_sub(context.window).max(segment.start));
-    let to = text.byte_at((end + context.window).min(segment.end));
-    let window = text.folded.text.get(from..to)?;
+    let haystack = text.folded.text.as_str();
+    let segment = text.segment_around(candidate.start);
+    let before = haystack.get(segment.start..candidate.start).unwrap_or_default();
+    let from = candidate.start - before.chars().rev().take(context.window).map(char::len_utf8).sum::<usize>();
+    let after = haystack.get(candidate.end..segment.end).unwrap_or_default();
+    let to = candidate.end + after.chars().take(context.window).map(char::len_utf8).sum::<usize>();
+    let window = haystack.get(from..to)?;
     let (mut supported, mut cancelled) = (false, false);
     for m in words.find_overlapping_iter(window) {
         let Some(word) = rules.context_word_ids.get(m.pattern().as_usize()) else { continue };
