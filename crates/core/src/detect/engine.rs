@@ -8,8 +8,10 @@
 //! so that no match and no proximity window crosses a paragraph or joins a comment to the body.
 //!
 //! Cost is what the design is about (hundreds of megabytes an hour of drafts): the lexicon is
-//! one automaton pass; regexes run only on the lines where the rule set's `RegexSet` says they
-//! match; exclusions, allow-lists and context words are looked up only around candidates.
+//! one automaton pass (with a prefilter for big lexicons); regexes run only on the stretches
+//! of lines where the rule set's `RegexSet` says they match; exclusions, allow-lists and
+//! context words are looked up only around candidates; candidates are mapped back to original
+//! offsets in one forward walk.
 
 use std::ops::Range;
 
@@ -18,8 +20,8 @@ use super::rules::{FilterOwner, Rule, RuleSet};
 use crate::document::{Document, Origin};
 use crate::normalize::Folded;
 
-/// How far (in folded bytes) past the end of its line a pattern match may reach. Patterns run
-/// line by line with this much of the following text (the rest of a hard-wrapped paragraph).
+/// How far (in folded bytes) past the end of its stretch of lines a pattern match may reach:
+/// each stretch is searched with this much of the rest of its (hard-wrapped) paragraph.
 const PATTERN_REACH: usize = 256;
 
 /// How many folded bytes of whole lines the `RegexSet` prefilter looks at in one call: long
