@@ -133,6 +133,8 @@ fn technical_parameters_need_military_or_classified_context() {
     check("采购军用无人机 20 架", &["technical.quantity 20 架"]);
     check("军品交付地点：某市东郊仓库", &["technical.delivery_site 交付地点：某市东郊仓库"]);
     check("Range 300 km for the military variant", &["technical.range Range 300 km"]);
+    check("classified radar operating at 9.3 GHz", &["technical.frequency 9.3 GHz"]);
+    check("雷达工作频率９．３ＧＨｚ", &["technical.frequency ９．３ＧＨｚ"]);
 }
 
 #[test]
@@ -159,6 +161,7 @@ fn military_look_alikes() {
     check("某部门负责人", &[]);
     check("第五研究所发布了论文", &[]);
     check("Unit 61398 of the course", &[]);
+    check("12345部", &[]);
 }
 
 #[test]
@@ -176,6 +179,11 @@ fn restricted_areas_and_coordinates() {
         &["restricted.coordinates.zh 北纬40°12′", "restricted.coordinates.zh 东经116°10′"],
     );
     check("北纬40度12分30秒", &["restricted.coordinates.zh 北纬40度12分30秒"]);
+    check(
+        "Military Restricted Zone - No Photography",
+        &["restricted.area_name Military Restricted Zone", "restricted.area_name No Photography"],
+    );
+    check("GPS 40.123456 N, 116.654321 E", &["restricted.coordinates.decimal 40.123456 N, 116.654321 E"]);
 }
 
 #[test]
