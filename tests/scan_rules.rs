@@ -114,3 +114,19 @@ fn a_broken_rule_pack_exits_one_naming_the_file_and_the_rule() {
     let err = stderr(&out);
     assert!(err.contains("broken.toml") && err.contains("x.bad"), "{err}");
 }
+
+#[test]
+fn human_output_marks_the_match_and_names_the_parts_of_a_mosaic() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("brief.txt");
+    std::fs::write(&file, "95837部队驻地位于北纬40°12′，部署军用雷达，探测距离300公里。\n").unwrap();
+    let out = run(&["scan", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("4 findings"), "{text}");
+    assert!(text.contains("military_unit        high      【95837部队】驻地"), "{text}");
+    assert!(
+        text.contains("mosaic risk: coordinates 「北纬40°12′」, military_unit 「95837部队」, technical_parameter 「探测距离300公里」"),
+        "{text}"
+    );
+}

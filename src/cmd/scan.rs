@@ -118,6 +118,10 @@ fn print_human(
             f.severity.as_str(),
             excerpt(document, f.start, f.end)
         )?;
+        // A composite finding is only understood with its parts named.
+        if f.category == "mosaic" {
+            writeln!(out, "        {}", f.note)?;
+        }
     }
     Ok(())
 }

@@ -19,19 +19,31 @@ pub(crate) struct Folded {
     /// whitespace collapsed to one space — and removed entirely between two CJK characters
     /// (CJK text has no spaces between words, so a space there is an evasion or a line wrap).
     pub text: String,
-    /// For the folded character at index `i`, the offset of the original character it came from.
-    pub origin: Vec<usize>,
+    /// For the folded character at index `i`, the offset of the original character it came from
+    /// (non-decreasing). `u32`, like the document's own offsets: a scan folds whole documents,
+    /// and these vectors are its largest allocation.
+    pub origin: Vec<u32>,
     /// For the folded character at index `i`, its byte offset in `text` (ascending), so that a
-    /// match's byte range maps to folded characters by binary search.
+    /// match's byte range maps to folded characters, and through `origin` to the original.
     pub bytes: Vec<u32>,
 }
 
 impl Folded {
     /// Folds `text`; offsets in `origin` are counted from `base`.
     pub fn new(text: &str, base: usize) -> Folded {
-        let mut folded = Folded { text: String::with_capacity(text.len()), ..Folded::default() };
+        let mut folded = Folded::with_capacity(text.len(), text.len());
         folded.push_segment(text, base);
         folded
+    }
+
+    /// An empty `Folded` with room for `bytes` bytes and `chars` characters, so that folding a
+    /// whole document does not reallocate (and copy) as it grows.
+    pub fn with_capacity(bytes: usize, chars: usize) -> Folded {
+        Folded {
+            text: String::with_capacity(bytes),
+            origin: Vec::with_capacity(chars),
+            bytes: Vec::with_capacity(chars),
+        }
     }
 
     /// Appends `text` (whose first character has original offset `base`) as a new segment,
@@ -46,22 +58,46 @@ impl Folded {
         }
         // A pending whitespace run: the original offset of its first character.
         let mut pending_space: Option<usize> = None;
-        for (i, c) in text.chars().enumerate() {
-            let offset = base + i;
-            if c.is_ascii_alphanumeric() || c.is_ascii_punctuation() {
+        // The original offset of the next character, and the text from it on.
+        let mut next_offset = base;
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            if is_plain_ascii(c) {
+                // A run of ASCII letters, digits and punctuation is copied and lowercased at once.
+                let run = rest.bytes().position(|b| !is_plain_ascii(char::from(b))).unwrap_or(rest.len());
+                let Some((ascii, tail)) = rest.split_at_checked(run) else { break };
                 if let Some(space_at) = pending_space.take() {
                     self.push_space_before(space_at, false);
                 }
-                self.push(c.to_ascii_lowercase(), offset);
+                let first_byte = self.text.len();
+                self.text.push_str(ascii);
+                if let Some(copied) = self.text.get_mut(first_byte..) {
+                    copied.make_ascii_lowercase();
+                }
+                self.bytes.extend((first_byte..first_byte + run).map(|b| b as u32));
+                self.origin.extend((next_offset..next_offset + run).map(|o| o as u32));
+                next_offset += run;
+                rest = tail;
                 continue;
             }
             if is_common_han(c) {
+                // Likewise a run of common Han characters (three bytes each), copied as is.
+                let run = rest.chars().take_while(|&h| is_common_han(h)).count();
+                let Some((han, tail)) = rest.split_at_checked(run * 3) else { break };
                 if let Some(space_at) = pending_space.take() {
                     self.push_space_before(space_at, true);
                 }
-                self.push(c, offset);
+                let first_byte = self.text.len();
+                self.text.push_str(han);
+                self.bytes.extend((0..run).map(|k| (first_byte + 3 * k) as u32));
+                self.origin.extend((next_offset..next_offset + run).map(|o| o as u32));
+                next_offset += run;
+                rest = tail;
                 continue;
             }
+            rest = rest.get(c.len_utf8()..).unwrap_or_default();
+            let offset = next_offset;
+            next_offset += 1;
             if is_invisible(c) {
                 continue;
             }
@@ -96,28 +132,7 @@ impl Folded {
     fn push(&mut self, c: char, origin: usize) {
         self.bytes.push(self.text.len() as u32);
         self.text.push(c);
-        self.origin.push(origin);
-    }
-
-    /// The index of the folded character at byte offset `byte` of `text` (a byte inside a
-    /// character maps to that character; `text.len()` maps to the character count).
-    pub fn char_index(&self, byte: usize) -> usize {
-        if byte >= self.text.len() {
-            return self.bytes.len();
-        }
-        match self.bytes.binary_search(&(byte as u32)) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        }
-    }
-
-    /// The original character range `[start, end)` that folded bytes `[start, end)` come from.
-    /// `end` must be greater than `start`.
-    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
-        let first = self.char_index(start);
-        let last = self.char_index(end.saturating_sub(1));
-        let origin = |i: usize| self.origin.get(i).copied().unwrap_or(0);
-        (origin(first), origin(last) + 1)
+        self.origin.push(origin as u32);
     }
 
     /// Number of (possibly overlapping) occurrences of `needle`, which must already be folded.
@@ -144,6 +159,12 @@ pub(crate) fn fold(term: &str) -> String {
 /// other format characters.
 fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}' | '\u{202A}'..='\u{202E}')
+}
+
+/// ASCII letters, digits and punctuation: NFKC leaves them alone and they fold by ASCII
+/// lowercasing.
+fn is_plain_ascii(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c.is_ascii_punctuation()
 }
 
 /// The CJK Unified Ideographs block: no compatibility decomposition, no case, so NFKC and
@@ -195,27 +216,17 @@ mod tests {
         assert_eq!(folded.bytes, vec![0, 3, 4]);
     }
 
-    #[test]
-    fn byte_ranges_map_back_to_original_characters() {
-        let folded = Folded::new("ＴＯＰ 机 密", 0);
-        assert_eq!(folded.text, "top 机密");
-        assert_eq!(folded.char_index(4), 4);
-        assert_eq!(folded.char_index(5), 4, "a byte inside a character maps to it");
-        assert_eq!(folded.char_index(folded.text.len()), 6);
-        assert_eq!(folded.original_range(4, 10), (4, 7));
-        assert_eq!(folded.original_range(0, 3), (0, 3));
-    }
-
-    /// The folding every character would get without the fast paths.
-    fn reference_fold(text: &str) -> String {
+    /// The folding every character would get without the fast paths, with origins.
+    fn reference_fold(text: &str) -> (String, Vec<u32>) {
         let mut out = String::new();
-        let mut pending = false;
-        for c in text.chars() {
+        let mut origin = Vec::new();
+        let mut pending: Option<usize> = None;
+        for (i, c) in text.chars().enumerate() {
             if is_invisible(c) {
                 continue;
             }
             if c.is_whitespace() {
-                pending = true;
+                pending.get_or_insert(i);
                 continue;
             }
             let expanded: String = std::iter::once(c)
@@ -223,22 +234,31 @@ mod tests {
                 .flat_map(char::to_lowercase)
                 .filter(|&c| !is_invisible(c))
                 .collect();
-            if std::mem::take(&mut pending) {
+            if let Some(space_at) = pending.take() {
                 let joins_cjk = matches!((out.chars().next_back(), expanded.chars().next()),
                     (Some(b), Some(a)) if is_cjk(b) && is_cjk(a));
                 if !out.is_empty() && !joins_cjk {
                     out.push(' ');
+                    origin.push(space_at as u32);
                 }
             }
-            out.push_str(&expanded);
+            for folded in expanded.chars() {
+                out.push(folded);
+                origin.push(i as u32);
+            }
         }
-        out
+        (out, origin)
     }
 
     proptest::proptest! {
         #[test]
         fn fast_paths_fold_exactly_like_nfkc(text in "[a-zA-Z0-9 \t\n.,:/机密秘ＡＢ１２㎒①\u{200B}\u{3000}★]{0,40}") {
-            proptest::prop_assert_eq!(Folded::new(&text, 0).text, reference_fold(&text));
+            let folded = Folded::new(&text, 0);
+            let (expected_text, expected_origin) = reference_fold(&text);
+            proptest::prop_assert_eq!(&folded.text, &expected_text);
+            proptest::prop_assert_eq!(&folded.origin, &expected_origin);
+            let starts: Vec<u32> = folded.text.char_indices().map(|(b, _)| b as u32).collect();
+            proptest::prop_assert_eq!(&folded.bytes, &starts);
         }
     }
 

@@ -218,8 +218,8 @@ fn unredacted_occurrences(folded: &Folded, needle: &str, redacted: &[bool]) -> u
     while let Some(at) = folded.text[from..].find(needle) {
         let byte = from + at;
         let first = folded.text[..byte].chars().count();
-        let touched =
-            (first..first + needle_chars).any(|i| redacted.get(folded.origin[i]).copied().unwrap_or(false));
+        let touched = (first..first + needle_chars)
+            .any(|i| redacted.get(folded.origin[i] as usize).copied().unwrap_or(false));
         if !touched {
             count += 1;
         }
@@ -233,7 +233,7 @@ fn first_location(exported: &Document, folded: &Folded, needle: &str) -> Locatio
     folded
         .text
         .find(needle)
-        .map(|byte| folded.origin[folded.text[..byte].chars().count()])
+        .map(|byte| folded.origin[folded.text[..byte].chars().count()] as usize)
         .and_then(|offset| exported.block_at(offset))
         .map(|b| b.location.clone())
         .unwrap_or_default()

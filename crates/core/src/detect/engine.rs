@@ -6,26 +6,48 @@
 //! character offsets before it becomes a [`Finding`]. The document is folded as *segments* —
 //! one per paragraph (a hard-wrapped text paragraph counts as one) and one per hidden item —
 //! so that no match and no proximity window crosses a paragraph or joins a comment to the body.
+//!
+//! Cost is what the design is about (hundreds of megabytes an hour of drafts): the lexicon is
+//! one automaton pass (with a prefilter for big lexicons); regexes run only on the stretches
+//! of lines where the rule set's `RegexSet` says they match; exclusions, allow-lists and
+//! context words are looked up only around candidates; candidates are mapped back to original
+//! offsets in one forward walk.
+
+use std::ops::Range;
 
 use super::finding::Finding;
 use super::rules::{FilterOwner, Rule, RuleSet};
 use crate::document::{Document, Origin};
 use crate::normalize::Folded;
 
+/// How far (in folded bytes) past the end of its stretch of lines a pattern match may reach:
+/// each stretch is searched with this much of the rest of its (hard-wrapped) paragraph.
+const PATTERN_REACH: usize = 256;
+
+/// How many folded bytes of whole lines the `RegexSet` prefilter looks at in one call: long
+/// enough that its per-call cost vanishes, short enough that a regex it lets through runs on
+/// little text.
+const STRETCH: usize = 4096;
+
 /// A document folded for matching, segment by segment.
 struct Searchable {
     folded: Folded,
-    /// The folded character index at which each segment starts.
-    segment_starts: Vec<usize>,
+    /// The folded byte range of each segment.
+    segments: Vec<Range<usize>>,
+    /// The folded byte offset at which each original block starts, and its segment: patterns
+    /// run on stretches of whole lines.
+    lines: Vec<(usize, usize)>,
 }
 
 impl Searchable {
     fn new(document: &Document) -> Searchable {
-        let mut folded = Folded { text: String::with_capacity(document.text().len()), ..Folded::default() };
-        let mut segment_starts = Vec::new();
+        let mut folded = Folded::with_capacity(document.text().len(), document.char_len());
+        let mut segments = Vec::new();
+        let mut lines = Vec::new();
         let blocks = document.blocks();
         let mut i = 0;
         while let Some(first) = blocks.get(i) {
+            let first_line = i;
             let mut end = first.end;
             i += 1;
             if first.hidden.is_none() {
@@ -37,15 +59,32 @@ impl Searchable {
                 }
             }
             let separator = usize::from(!folded.text.is_empty());
-            segment_starts.push(folded.origin.len() + separator);
+            let start = folded.origin.len() + separator;
+            let start_byte = folded.text.len() + separator;
             folded.push_segment(document.slice(first.start, end), first.start);
+            // Each block's first folded character: origins are non-decreasing, so one forward
+            // walk over the segment finds them all.
+            let mut k = start;
+            for block in blocks.get(first_line..i).unwrap_or_default() {
+                while folded.origin.get(k).is_some_and(|&o| (o as usize) < block.start) {
+                    k += 1;
+                }
+                let byte = folded.bytes.get(k).map_or(folded.text.len(), |&b| b as usize);
+                lines.push((byte, segments.len()));
+            }
+            segments.push(start_byte..folded.text.len());
         }
-        Searchable { folded, segment_starts }
+        Searchable { folded, segments, lines }
     }
 
-    /// The segment holding folded character `index`.
-    fn segment(&self, index: usize) -> usize {
-        self.segment_starts.partition_point(|&start| start <= index).saturating_sub(1)
+    /// The folded byte range of segment `segment`.
+    fn segment_bytes(&self, segment: usize) -> Range<usize> {
+        self.segments.get(segment).cloned().unwrap_or(0..0)
+    }
+
+    /// The folded byte range of the segment holding folded byte `byte`.
+    fn segment_around(&self, byte: usize) -> Range<usize> {
+        self.segment_bytes(self.segments.partition_point(|s| s.start <= byte).saturating_sub(1))
     }
 }
 
@@ -75,49 +114,34 @@ pub(super) fn rule_findings(document: &Document, rules: &RuleSet) -> Vec<Finding
     let text = Searchable::new(document);
     let folded = &text.folded;
     let mut candidates = Vec::new();
+    lexicon_candidates(rules, folded, &mut candidates);
+    pattern_candidates(rules, &text, &mut candidates);
 
-    if let Some(lexicon) = &rules.lexicon {
-        for m in lexicon.find_iter(folded.text.as_str()) {
-            let owners = rules.lexicon_owners.get(m.pattern().as_usize()).map_or(&[][..], Vec::as_slice);
-            for &rule in owners {
-                let candidate = Candidate { rule, start: m.start(), end: m.end() };
-                if rules.rules[rule].word_boundary && !at_word_boundary(&folded.text, m.start(), m.end()) {
-                    continue;
-                }
-                candidates.push(candidate);
-            }
-        }
-    }
-    for &rule in &rules.patterns {
-        let Some((regex, validator)) = &rules.rules[rule].pattern else { continue };
-        for m in regex.find_iter(&folded.text) {
-            let matched = m.as_str();
-            // A match across the segment separator joins two paragraphs: not a hit.
-            if matched.is_empty() || matched.contains('\n') {
-                continue;
-            }
-            if rules.rules[rule].word_boundary && !at_word_boundary(&folded.text, m.start(), m.end()) {
-                continue;
-            }
-            if validator.is_some_and(|v| !v.accepts(matched)) {
-                continue;
-            }
-            candidates.push(Candidate { rule, start: m.start(), end: m.end() });
-        }
-    }
-    if candidates.is_empty() {
-        return Vec::new();
-    }
-
-    let filters = FilterHits::find(rules, folded);
-    candidates.retain(|c| !filters.covers(c));
-    let context = ContextHits::find(rules, &text, &candidates);
-
-    let mut findings = Vec::with_capacity(candidates.len());
-    for candidate in candidates {
+    // Filters and context first; then the survivors, in text order, are mapped back to original
+    // offsets by one forward walk (a binary search per candidate over a map as large as the
+    // document would miss the cache every time).
+    let mut kept: Vec<(Candidate, f32)> = candidates
+        .into_iter()
+        .filter(|c| !is_filtered(rules, &text, c))
+        .filter_map(|c| Some((c, confidence(rules, &rules.rules[c.rule], &text, &c)?)))
+        .collect();
+    kept.sort_by_key(|(c, _)| (c.start, c.end, c.rule));
+    let mut cursor = 0;
+    let mut findings = Vec::with_capacity(kept.len());
+    for (candidate, confidence) in kept {
         let rule = &rules.rules[candidate.rule];
-        let Some(confidence) = context.confidence(rule, &text, &candidate) else { continue };
-        let (start, end) = folded.original_range(candidate.start, candidate.end);
+        while folded.bytes.get(cursor).is_some_and(|&b| (b as usize) < candidate.start) {
+            cursor += 1;
+        }
+        let mut last = cursor;
+        while folded.bytes.get(last + 1).is_some_and(|&b| (b as usize) < candidate.end) {
+            last += 1;
+        }
+        let (Some(&first_origin), Some(&last_origin)) = (folded.origin.get(cursor), folded.origin.get(last))
+        else {
+            continue;
+        };
+        let (start, end) = (first_origin as usize, last_origin as usize + 1);
         let original = document.slice(start, end);
         if rule.uppercase && original.chars().any(char::is_lowercase) {
             continue;
@@ -139,6 +163,82 @@ pub(super) fn rule_findings(document: &Document, rules: &RuleSet) -> Vec<Finding
         });
     }
     findings
+}
+
+/// Every lexicon term occurrence, for each rule that owns the term.
+fn lexicon_candidates(rules: &RuleSet, folded: &Folded, candidates: &mut Vec<Candidate>) {
+    let Some(lexicon) = &rules.lexicon else { return };
+    for (term, start, end) in lexicon.find_all(&folded.text) {
+        let owners = rules.lexicon_owners.get(term).map_or(&[][..], Vec::as_slice);
+        for &rule in owners {
+            if rules.rules[rule].word_boundary && !at_word_boundary(&folded.text, start, end) {
+                continue;
+            }
+            candidates.push(Candidate { rule, start, end });
+        }
+    }
+}
+
+/// Every pattern match that passes its word boundary and validator.
+///
+/// Patterns run stretch by stretch — whole lines, at least [`STRETCH`] bytes of them when the
+/// paragraph is that long — each with [`PATTERN_REACH`] bytes of the rest of its paragraph, and
+/// only the regexes that the rule set's `RegexSet` says match somewhere in that stretch.
+fn pattern_candidates(rules: &RuleSet, text: &Searchable, candidates: &mut Vec<Candidate>) {
+    let Some(set) = &rules.pattern_set else { return };
+    let haystack = text.folded.text.as_str();
+    // Per pattern rule, the end of its last match: a stretch's search never reports a match
+    // that overlaps one the previous stretch's search already reported.
+    let mut reported_until = vec![0usize; rules.patterns.len()];
+    let mut i = 0;
+    while let Some(&(stretch_start, segment)) = text.lines.get(i) {
+        let segment_end = text.segment_bytes(segment).end;
+        // Extend the stretch line by line, within the segment, until it is long enough.
+        let mut stretch_end = segment_end;
+        i += 1;
+        while let Some(&(next, next_segment)) = text.lines.get(i) {
+            if next_segment != segment {
+                break;
+            }
+            if next - stretch_start >= STRETCH {
+                stretch_end = next;
+                break;
+            }
+            i += 1;
+        }
+        let mut reach = (stretch_end + PATTERN_REACH).min(segment_end);
+        while !haystack.is_char_boundary(reach) {
+            reach -= 1;
+        }
+        let Some(stretch) = haystack.get(stretch_start..reach) else { continue };
+        if stretch_start >= stretch_end {
+            continue;
+        }
+        for which in set.matches(stretch).iter() {
+            let (Some(&rule), Some(until)) = (rules.patterns.get(which), reported_until.get_mut(which))
+            else {
+                continue;
+            };
+            let Some((regex, validator)) = &rules.rules[rule].pattern else { continue };
+            for m in regex.find_iter(stretch) {
+                let (start, end) = (stretch_start + m.start(), stretch_start + m.end());
+                if start >= stretch_end {
+                    break;
+                }
+                if start < *until || m.as_str().contains('\n') {
+                    continue;
+                }
+                if rules.rules[rule].word_boundary && !at_word_boundary(haystack, start, end) {
+                    continue;
+                }
+                if validator.is_some_and(|v| !v.accepts(m.as_str())) {
+                    continue;
+                }
+                *until = end;
+                candidates.push(Candidate { rule, start, end });
+            }
+        }
+    }
 }
 
 /// True unless the match begins or ends inside a longer ASCII word or number: "secret" in
@@ -164,88 +264,57 @@ fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
     !starts_inside && !ends_inside
 }
 
-/// Where exclusion and allow-list terms occur.
-struct FilterHits<'r> {
-    rules: &'r RuleSet,
-    /// (start byte, end byte, term), sorted by start.
-    hits: Vec<(usize, usize, usize)>,
-}
-
-impl<'r> FilterHits<'r> {
-    fn find(rules: &'r RuleSet, folded: &Folded) -> FilterHits<'r> {
-        let mut hits = Vec::new();
-        if let Some(filters) = &rules.filters {
-            for m in filters.find_overlapping_iter(folded.text.as_str()) {
-                hits.push((m.start(), m.end(), m.pattern().as_usize()));
+/// True when an allow-listed term occurs around the whole candidate, or one of the candidate
+/// rule's exclusions overlaps it: `秘密` in `秘密花园`, `涉密项目` in `非涉密项目` are ordinary
+/// words, whichever end of the word the match shares.
+fn is_filtered(rules: &RuleSet, text: &Searchable, candidate: &Candidate) -> bool {
+    let Some(filters) = &rules.filters else { return false };
+    let haystack = text.folded.text.as_str();
+    let segment = text.segment_around(candidate.start);
+    let mut from = candidate.start.saturating_sub(rules.longest_filter).max(segment.start);
+    while !haystack.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut to = (candidate.end + rules.longest_filter).min(segment.end);
+    while !haystack.is_char_boundary(to) {
+        to -= 1;
+    }
+    let Some(window) = haystack.get(from..to) else { return false };
+    filters.find_overlapping_iter(window).any(|m| {
+        let (start, end) = (from + m.start(), from + m.end());
+        let owners = rules.filter_owners.get(m.pattern().as_usize()).map_or(&[][..], Vec::as_slice);
+        owners.iter().any(|&owner| match owner {
+            FilterOwner::Allow => start <= candidate.start && end >= candidate.end,
+            FilterOwner::Rule(rule) => {
+                rule == candidate.rule && start < candidate.end && end > candidate.start
             }
-        }
-        hits.sort_unstable();
-        FilterHits { rules, hits }
-    }
-
-    /// True when an allow-listed term occurs around the whole candidate, or one of the
-    /// candidate rule's exclusions overlaps it: `秘密` in `秘密花园`, `涉密项目` in `非涉密项目`
-    /// are ordinary words, whichever end of the word the match shares.
-    fn covers(&self, candidate: &Candidate) -> bool {
-        let from = candidate.start.saturating_sub(self.rules.longest_filter);
-        let first = self.hits.partition_point(|&(start, _, _)| start < from);
-        self.hits[first..].iter().take_while(|&&(start, _, _)| start < candidate.end).any(
-            |&(start, end, term)| {
-                let owners = self.rules.filter_owners.get(term).map_or(&[][..], Vec::as_slice);
-                owners.iter().any(|&owner| match owner {
-                    FilterOwner::Allow => start <= candidate.start && end >= candidate.end,
-                    FilterOwner::Rule(rule) => rule == candidate.rule && end > candidate.start,
-                })
-            },
-        )
-    }
+        })
+    })
 }
 
-/// Where context words occur, by word id: folded character ranges, sorted by start.
-struct ContextHits {
-    by_word: Vec<Vec<(usize, usize)>>,
-}
-
-impl ContextHits {
-    fn find(rules: &RuleSet, text: &Searchable, candidates: &[Candidate]) -> ContextHits {
-        let mut by_word = vec![Vec::new(); rules.context_word_count];
-        let needed = candidates.iter().any(|c| rules.rules[c.rule].context.is_some());
-        if let (true, Some(words)) = (needed, &rules.context_words) {
-            for m in words.find_overlapping_iter(text.folded.text.as_str()) {
-                let Some(&word) = rules.context_word_ids.get(m.pattern().as_usize()) else { continue };
-                if let Some(list) = by_word.get_mut(word) {
-                    list.push((text.folded.char_index(m.start()), text.folded.char_index(m.end())));
-                }
-            }
-            by_word.iter_mut().for_each(|list| list.sort_unstable());
-        }
-        ContextHits { by_word }
+/// The candidate's confidence after its context check, or `None` when the context rules it
+/// out (a required word missing, or a negative word present). Context words count when they
+/// lie wholly within `window` folded characters either side of the match, in its segment.
+fn confidence(rules: &RuleSet, rule: &Rule, text: &Searchable, candidate: &Candidate) -> Option<f32> {
+    let Some(context) = &rule.context else { return Some(rule.confidence) };
+    let Some(words) = &rules.context_words else { return Some(rule.confidence) };
+    let haystack = text.folded.text.as_str();
+    let segment = text.segment_around(candidate.start);
+    let before = haystack.get(segment.start..candidate.start).unwrap_or_default();
+    let from = candidate.start - before.chars().rev().take(context.window).map(char::len_utf8).sum::<usize>();
+    let after = haystack.get(candidate.end..segment.end).unwrap_or_default();
+    let to = candidate.end + after.chars().take(context.window).map(char::len_utf8).sum::<usize>();
+    let window = haystack.get(from..to)?;
+    let (mut supported, mut cancelled) = (false, false);
+    for m in words.find_overlapping_iter(window) {
+        let Some(word) = rules.context_word_ids.get(m.pattern().as_usize()) else { continue };
+        supported |= context.words.contains(word);
+        cancelled |= context.negative.contains(word);
     }
-
-    /// The candidate's confidence after its context check, or `None` when the context rules
-    /// it out (a required word missing, or a negative word present).
-    fn confidence(&self, rule: &Rule, text: &Searchable, candidate: &Candidate) -> Option<f32> {
-        let Some(context) = &rule.context else { return Some(rule.confidence) };
-        let start = text.folded.char_index(candidate.start);
-        let end = text.folded.char_index(candidate.end);
-        let segment = text.segment(start);
-        let near = |word: &usize| {
-            let Some(hits) = self.by_word.get(*word) else { return false };
-            let from = start.saturating_sub(context.window);
-            let to = end + context.window;
-            let first = hits.partition_point(|&(hit_start, _)| hit_start < from);
-            hits[first..]
-                .iter()
-                .take_while(|&&(hit_start, _)| hit_start < to)
-                .any(|&(hit_start, hit_end)| hit_end <= to && text.segment(hit_start) == segment)
-        };
-        if context.negative.iter().any(near) {
-            return None;
-        }
-        match (context.words.iter().any(near), context.required) {
-            (true, _) => Some((rule.confidence + context.boost).min(1.0)),
-            (false, true) => None,
-            (false, false) => Some(rule.confidence),
-        }
+    match (cancelled, supported, context.required) {
+        (true, _, _) => None,
+        (false, true, _) => Some((rule.confidence + context.boost).min(1.0)),
+        (false, false, true) => None,
+        (false, false, false) => Some(rule.confidence),
     }
 }

@@ -1,7 +1,8 @@
 //! Detection: rule packs flag suspect passages of a [`Document`] as [`Finding`]s.
 //!
 //! - `pack`: the TOML schema admins edit (documented in `assets/rules/README.md`) and its checks;
-//! - `rules`: the compiled [`RuleSet`] — one automaton for all terms, regexes compiled once;
+//! - `rules`: the compiled [`RuleSet`] — one automaton for all terms (`lexicon`, with its
+//!   prefilter for big lexicons), regexes compiled once;
 //! - `engine`: folding the document and matching, with word boundaries, validators,
 //!   exclusions, allow-lists and proximity (`validate` holds the checksum validators);
 //! - `overlap`: one report per passage and category; `mosaic`: the composite findings.
@@ -11,6 +12,7 @@
 
 mod engine;
 mod finding;
+mod lexicon;
 mod mosaic;
 mod overlap;
 mod pack;

@@ -20,7 +20,7 @@ pub(super) const MOSAIC_RULE: &str = "mosaic";
 pub(super) fn composites(document: &Document, findings: &[Finding], config: &MosaicConfig) -> Vec<Finding> {
     let zone = |f: &Finding| document.block_at(f.start).and_then(|b| b.hidden);
     let mut parts: Vec<&Finding> =
-        findings.iter().filter(|f| config.categories.iter().any(|c| *c == f.category)).collect();
+        findings.iter().filter(|f| config.categories.contains(&f.category)).collect();
     parts.sort_by_key(|f| (f.start, f.end));
 
     let mut composites = Vec::new();

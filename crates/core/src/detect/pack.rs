@@ -223,6 +223,8 @@ pub struct PackInfo {
 /// One parsed, validated pack.
 #[derive(Debug)]
 pub(crate) struct Pack {
+    /// The file it was read from, for messages.
+    pub file: String,
     pub info: PackInfo,
     /// The enabled rules of an enabled pack.
     pub rules: Vec<RuleSpec>,
@@ -259,6 +261,7 @@ pub(crate) fn parse(file: &str, source: &str, lexicon: &dyn Fn(&str) -> Result<S
     }
     let mosaic = parsed.mosaic.map(check_mosaic).transpose().map_err(|m| error(format!("mosaic: {m}")))?;
     Ok(Pack {
+        file: file.to_string(),
         info: PackInfo {
             id: parsed.pack.id,
             name_zh: parsed.pack.name.zh,

@@ -10,6 +10,7 @@ use std::path::{Component, Path};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::finding::Severity;
+use super::lexicon::Lexicon;
 use super::pack::{self, MatchSpec, MosaicConfig, PackInfo, RuleSpec, Validator};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -38,15 +39,17 @@ pub struct RuleSet {
     pub(super) packs: Vec<PackInfo>,
     pub(super) rules: Vec<Rule>,
     /// All lexicon terms; pattern `i` is owned by the rules `lexicon_owners[i]`.
-    pub(super) lexicon: Option<AhoCorasick>,
+    pub(super) lexicon: Option<Lexicon>,
     pub(super) lexicon_owners: Vec<Vec<usize>>,
     /// Indices of the pattern rules.
     pub(super) patterns: Vec<usize>,
+    /// All pattern rules' regexes as one set (pattern `i` is rule `patterns[i]`): one pass
+    /// tells which regexes can match in a line, so each regex runs only where it matches.
+    pub(super) pattern_set: Option<regex::RegexSet>,
     /// All context words (supporting and negative), overlapping matches.
     pub(super) context_words: Option<AhoCorasick>,
     /// The word id (as in [`Context`]) of each pattern of `context_words`.
     pub(super) context_word_ids: Vec<usize>,
-    pub(super) context_word_count: usize,
     /// Exclusion and allow-list terms, overlapping matches; term `i` is owned by `filter_owners[i]`.
     pub(super) filters: Option<AhoCorasick>,
     pub(super) filter_owners: Vec<Vec<FilterOwner>>,
@@ -100,9 +103,9 @@ impl Default for RuleSet {
             lexicon: None,
             lexicon_owners: Vec::new(),
             patterns: Vec::new(),
+            pattern_set: None,
             context_words: None,
             context_word_ids: Vec::new(),
-            context_word_count: 0,
             filters: None,
             filter_owners: Vec::new(),
             longest_filter: 0,
@@ -191,8 +194,11 @@ impl RuleSet {
         let mut infos = Vec::new();
 
         for pack in packs {
-            if let Some(other) = pack_ids.insert(pack.info.id.clone(), pack.info.id.clone()) {
-                return Err(Error::new(ErrorKind::Rules, format!("two packs have the id {other}")));
+            if let Some(other) = pack_ids.insert(pack.info.id.clone(), pack.file.clone()) {
+                return Err(Error::new(
+                    ErrorKind::Rules,
+                    format!("{} and {other} both have the pack id {}", pack.file, pack.info.id),
+                ));
             }
             if let Some(config) = pack.mosaic {
                 if let Some((other, _)) = &mosaic {
@@ -228,8 +234,20 @@ impl RuleSet {
             infos.push(pack.info);
         }
 
-        let (lexicon, lexicon_owners) = automaton(lexicon_terms, MatchKind::LeftmostLongest)?;
-        let context_word_count = context_terms.ids.len();
+        let (lexicon_keys, lexicon_owners): (Vec<String>, Vec<Vec<usize>>) =
+            lexicon_terms.into_iter().unzip();
+        let lexicon = if lexicon_keys.is_empty() { None } else { Some(Lexicon::new(&lexicon_keys)?) };
+        // Every index in `patterns` is a pattern rule, so set pattern `i` is rule `patterns[i]`.
+        let sources: Vec<&str> =
+            patterns.iter().filter_map(|&i| rules[i].pattern.as_ref().map(|p| p.0.as_str())).collect();
+        let pattern_set = if sources.is_empty() {
+            None
+        } else {
+            let set = regex::RegexSet::new(sources).map_err(|e| {
+                Error::new(ErrorKind::Rules, format!("the rule set's patterns do not compile together: {e}"))
+            })?;
+            Some(set)
+        };
         let (context_words, context_word_ids) = automaton(context_terms.ids, MatchKind::Standard)?;
         let longest_filter = filter_terms.keys().map(String::len).max().unwrap_or(0);
         let (filters, filter_owners) = automaton(filter_terms, MatchKind::Standard)?;
@@ -239,9 +257,9 @@ impl RuleSet {
             lexicon,
             lexicon_owners,
             patterns,
+            pattern_set,
             context_words,
             context_word_ids,
-            context_word_count,
             filters,
             filter_owners,
             longest_filter,

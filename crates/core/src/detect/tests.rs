@@ -133,6 +133,8 @@ fn technical_parameters_need_military_or_classified_context() {
     check("采购军用无人机 20 架", &["technical.quantity 20 架"]);
     check("军品交付地点：某市东郊仓库", &["technical.delivery_site 交付地点：某市东郊仓库"]);
     check("Range 300 km for the military variant", &["technical.range Range 300 km"]);
+    check("classified radar operating at 9.3 GHz", &["technical.frequency 9.3 GHz"]);
+    check("雷达工作频率９．３ＧＨｚ", &["technical.frequency ９．３ＧＨｚ"]);
 }
 
 #[test]
@@ -159,6 +161,7 @@ fn military_look_alikes() {
     check("某部门负责人", &[]);
     check("第五研究所发布了论文", &[]);
     check("Unit 61398 of the course", &[]);
+    check("12345部", &[]);
 }
 
 #[test]
@@ -176,6 +179,11 @@ fn restricted_areas_and_coordinates() {
         &["restricted.coordinates.zh 北纬40°12′", "restricted.coordinates.zh 东经116°10′"],
     );
     check("北纬40度12分30秒", &["restricted.coordinates.zh 北纬40度12分30秒"]);
+    check(
+        "Military Restricted Zone - No Photography",
+        &["restricted.area_name Military Restricted Zone", "restricted.area_name No Photography"],
+    );
+    check("GPS 40.123456 N, 116.654321 E", &["restricted.coordinates.decimal 40.123456 N, 116.654321 E"]);
 }
 
 #[test]
@@ -422,6 +430,14 @@ fn bad_packs_are_refused_naming_the_file_and_the_rule() {
         ],
         &["site.rule", "site", "other"],
     );
+    check_load_error(
+        "duplicate-pack",
+        &[
+            ("a.toml", &rule("terms = [\"x\"]")),
+            ("b.toml", &rule("terms = [\"y\"]").replace("site.rule", "site.other")),
+        ],
+        &["a.toml", "b.toml", "pack id site"],
+    );
     check_load_error("empty-dir", &[], &["no *.toml"]);
 }
 
@@ -459,4 +475,52 @@ fn negative_context_cancels_a_match() {
     let rules = RuleSet::load_dir(&dir).unwrap();
     check_with(&rules, "联合演习", &["site.rule 演习"]);
     check_with(&rules, "消防演习", &[]);
+}
+
+/// Patterns run on stretches of about 4 KB of a paragraph; a match must be found once
+/// wherever it lies, including across the line break between two stretches.
+#[test]
+fn patterns_are_found_once_anywhere_in_a_long_hard_wrapped_paragraph() {
+    let mut lines = Vec::new();
+    let mut expected = Vec::new();
+    for i in 0..800 {
+        match i % 10 {
+            3 => {
+                lines.push(format!("第{i}行联系人电话13800138000，请勿外传"));
+                expected.push("personal.mobile 13800138000".to_string());
+            }
+            7 => {
+                // The designator wraps onto the next line.
+                lines.push(format!("第{i}行普通的文字写到95837"));
+                lines.push("部队，后面还有文字".to_string());
+                expected.push("military.unit_designator 95837\n部队".to_string());
+            }
+            _ => lines.push(format!("第{i}行是一行普通的文字，没有任何问题，用来填充段落。")),
+        }
+    }
+    let text = lines.join("\n");
+    assert!(text.len() > 6 * 4096, "the paragraph spans several stretches");
+    let document = text_document(&text);
+    let got = summarize(&document, &scan(&document, builtin()));
+    assert_eq!(got, expected);
+}
+
+proptest::proptest! {
+    /// Whatever the text — evasion characters, expansions such as ㎒ and ″, stray line breaks —
+    /// every finding is a non-empty span of one block, its text is exactly that span, and the
+    /// findings are numbered 1..n in text order.
+    #[test]
+    fn every_finding_is_a_well_formed_span_of_the_document(
+        text in "[机密秘绝★ 年10９５８３７部队北纬°′″'\"㎒ghzSECRETsecretary@.a-z\\n\\r\\u{200B}ＴＯＰ，：]{0,120}",
+    ) {
+        let document = text_document(&text);
+        let findings = scan(&document, builtin());
+        for (i, f) in findings.iter().enumerate() {
+            proptest::prop_assert_eq!(f.id as usize, i + 1);
+            proptest::prop_assert!(f.start < f.end && f.end <= document.char_len(), "{:?}", f);
+            proptest::prop_assert_eq!(f.text.as_str(), document.slice(f.start, f.end));
+            proptest::prop_assert!(document.block_at(f.start).is_some(), "{:?}", f);
+        }
+        proptest::prop_assert!(findings.windows(2).all(|w| w[0].start <= w[1].start));
+    }
 }

@@ -43,7 +43,7 @@ fn cn_resident_id(text: &str) -> bool {
 
 /// A calendar date between 1900 and 2099 (the birth dates of living ID holders).
 fn plausible_date(year: u32, month: u32, day: u32) -> bool {
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -69,7 +69,7 @@ fn luhn(text: &str) -> bool {
             if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// 11 digits starting 13–19, without an optional +86 / 86 country code.
