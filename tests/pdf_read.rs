@@ -391,3 +391,16 @@ fn libreoffice_output_matches_pdftotext_text_and_boxes() {
     let efficient = word_box(&doc, "Efficient");
     assert!(efficient.width > 20.0, "{efficient:?}");
 }
+
+#[test]
+fn a_page_with_an_inline_image_is_read() {
+    check(
+        "q 10 0 0 10 72 600 cm BI /W 2 /H 1 /BPC 8 /CS /G ID \x01\x02 EI Q BT /F1 12 Tf 72 700 Td (After image) Tj ET",
+        "After image\n",
+    );
+    // Filtered inline data, as reportlab writes it (ASCII85 then Flate).
+    check(
+        "q 10 0 0 10 72 600 cm BI /W 1 /H 1 /BPC 8 /CS /G /F [/A85 /Fl] ID Gar8O~> EI Q BT /F1 12 Tf 72 700 Td (Still read) Tj ET",
+        "Still read\n",
+    );
+}

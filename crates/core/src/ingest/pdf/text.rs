@@ -23,6 +23,9 @@ pub(crate) enum Piece {
 pub(crate) struct Line {
     pub(crate) pieces: Vec<Piece>,
     pub(crate) joins_next: bool,
+    /// The hyphen glyph dropped from the end of a joined line (the redactor removes it with a
+    /// word it splits).
+    pub(crate) hyphen: Option<usize>,
 }
 
 /// Glyphs sharing a direction and a baseline.
@@ -96,7 +99,7 @@ pub(crate) fn lines(glyphs: &[Glyph], selected: &[usize]) -> Vec<Line> {
             pieces.push(Piece::Glyph(i));
             previous = Some((u + g.advance, g));
         }
-        lines.push(Line { pieces, joins_next: false });
+        lines.push(Line { pieces, joins_next: false, hyphen: None });
     }
 
     // A line ending in "letter-" followed by a line starting with a lowercase letter is one word
@@ -109,7 +112,10 @@ pub(crate) fn lines(glyphs: &[Glyph], selected: &[usize]) -> Vec<Line> {
             && matches!(last_char(glyphs, pieces[n - 1]), Some('-' | '\u{00AD}'))
             && last_char(glyphs, pieces[n - 2]).is_some_and(char::is_alphabetic);
         if hyphen && first_next.is_some_and(char::is_lowercase) {
-            lines[k].pieces.pop();
+            lines[k].hyphen = match lines[k].pieces.pop() {
+                Some(Piece::Glyph(i)) => Some(i),
+                _ => None,
+            };
             lines[k].joins_next = true;
         }
     }
