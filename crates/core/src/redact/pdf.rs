@@ -588,7 +588,7 @@ mod tests {
             "Font" => dictionary! { "F1" => font }, "XObject" => dictionary! { "Fm1" => form },
         });
         let contents = [
-            &b"BT /F1 12 Tf 14 TL 72 720 Td (Secret base near Lake Qinghai) Tj \
+            &b"BT /F1 12 Tf 14 TL 72 720 Td (Secret base near Lake Qinghai) Tj T* \
                [(Jo) -120 (hn) 50 ( Smith called 13800138000)] TJ (twice on Monday) ' ET \
                q 1 0 0 1 72 100 cm /Fm1 Do Q"[..],
             b"BT /F1 11 Tf 2 Tc 3 Tw 72 700 Td (Second page names John Smith again) Tj ET q 1 0 0 1 72 100 cm /Fm1 Do Q",
@@ -621,21 +621,36 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
-        /// Random plans: the export passes verification (no redacted string left), and its
-        /// text is exactly the original's without the planned characters.
+        /// Random plans of whole words (as findings and reviewers mark them): the export passes
+        /// verification (no redacted string left), and its text is exactly the original's
+        /// without the planned characters.
+        ///
+        /// Plans are whole words because the verifier searches folded text across line ends: a
+        /// random fragment such as "l s" can be formed anew by a removal that joins "Internal"
+        /// to the next line, and would be reported as a survivor.
         #[test]
         fn random_plans_remove_exactly_the_planned_characters(
-            spans in proptest::collection::vec((0usize..1000, 1usize..12), 1..5)
+            spans in proptest::collection::vec((0usize..1000, 1usize..4), 1..5)
         ) {
             let bytes = sample();
             let limits = Limits::default();
             let doc = ingest::read_as(&bytes, Format::Pdf, &limits).unwrap();
             let n = doc.visible_char_len();
+            let chars: Vec<char> = doc.visible_text().chars().collect();
+            let mut words: Vec<(usize, usize)> = Vec::new();
+            for (i, c) in chars.iter().enumerate() {
+                match (c.is_whitespace(), words.last_mut()) {
+                    (false, Some(last)) if last.1 == i => last.1 = i + 1,
+                    (false, _) => words.push((i, i + 1)),
+                    (true, _) => {}
+                }
+            }
             let ranges: Vec<PlannedRange> = spans
                 .iter()
                 .map(|&(s, l)| {
-                    let start = s % n;
-                    PlannedRange { start, end: (start + l).min(n), reason: "p".into() }
+                    let first = s % words.len();
+                    let last = (first + l - 1).min(words.len() - 1);
+                    PlannedRange { start: words[first].0, end: words[last].1, reason: "p".into() }
                 })
                 .collect();
             let mut planned = vec![false; n];
