@@ -167,7 +167,7 @@ fn metadata_annotations_attachments_scripts_and_form_fields_are_hidden_items() {
         (HiddenKind::Metadata, "Info /Author", "Zhang San"),
         (HiddenKind::Metadata, "Info /Title", "机密报告"),
         (HiddenKind::Annotation, "Text annotation by Reviewer Li", "Remove the base name\nReviewer Li"),
-        (HiddenKind::Script, "Link annotation: opens a web address", "http://intranet.example/secret"),
+        (HiddenKind::Annotation, "Link annotation: opens a web address", "http://intranet.example/secret"),
         (HiddenKind::Attachment, "attached file “roster.xlsx” (8 bytes)", "roster.xlsx"),
         (HiddenKind::Script, "OpenAction: JavaScript", "app.alert('hi')"),
         (HiddenKind::FormField, "form field “name” /V", "Wang Wu"),

@@ -312,8 +312,10 @@ fn actions(
                 text: javascript(doc, current, limits).unwrap_or_default(),
                 location: location.clone(),
             }),
+            // A link's target is part of the annotation; a URI opened by a document or page
+            // action runs by itself, like a script.
             b"URI" => items.push(HiddenItem {
-                kind: HiddenKind::Script,
+                kind: if label.contains("annotation") { HiddenKind::Annotation } else { HiddenKind::Script },
                 label: format!("{label}: opens a web address"),
                 text: string_entry(doc, dict, b"URI").unwrap_or_default(),
                 location: location.clone(),
