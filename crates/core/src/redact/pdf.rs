@@ -89,7 +89,8 @@ fn redact_pdf(
 
     for &(number, page_id) in &pages {
         let index = number.saturating_sub(1);
-        let content = interpret_page(&doc, page_id, number, limits)?;
+        // Fonts are not shared across pages here: each page's rewrite changes the document.
+        let content = interpret_page(&doc, page_id, number, limits, &mut content::Fonts::default())?;
         let planned = planned.get(&index);
         let areas = areas.get(&index).map(Vec::as_slice).unwrap_or(&[]);
         let (mut remove, mut boxes) = removals(&content, planned, areas);

@@ -272,12 +272,25 @@ impl GraphicsState<'_> {
     }
 }
 
+/// Fonts resolved so far, shared by the pages of one document (a font object is loaded once).
+#[derive(Default)]
+pub(crate) struct Fonts<'a>(HashMap<FontKey, Rc<Font<'a>>>);
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum FontKey {
+    /// A font dictionary that is its own object.
+    Object(ObjectId),
+    /// A font dictionary written inline in a resource dictionary: page, placement, name.
+    Inline(ObjectId, usize, Vec<u8>),
+}
+
 /// Interprets page `page_id` (1-based `number` for messages).
-pub(crate) fn interpret_page(
-    doc: &Document,
+pub(crate) fn interpret_page<'a>(
+    doc: &'a Document,
     page_id: ObjectId,
     number: u32,
     limits: &Limits,
+    fonts: &mut Fonts<'a>,
 ) -> Result<PageContent> {
     let page_box = PageBox::of(doc, page_id);
     let (width, height) = page_box.size();
@@ -287,7 +300,7 @@ pub(crate) fn interpret_page(
         number,
         limits,
         page_box,
-        fonts: HashMap::new(),
+        fonts,
         content: PageContent { width, height, ..PageContent::default() },
         form_chain: Vec::new(),
     };
@@ -296,20 +309,19 @@ pub(crate) fn interpret_page(
     Ok(interpreter.content)
 }
 
-struct Interpreter<'a, 'l> {
+struct Interpreter<'a, 'l, 'f> {
     doc: &'a Document,
     page_id: ObjectId,
     number: u32,
     limits: &'l Limits,
     page_box: PageBox,
-    /// Fonts by dictionary object (or by resource name and placement when inline).
-    fonts: HashMap<(Option<ObjectId>, usize, Vec<u8>), Rc<Font<'a>>>,
+    fonts: &'f mut Fonts<'a>,
     content: PageContent,
     /// Forms being drawn, outermost first: a form that draws itself is a loop.
     form_chain: Vec<ObjectId>,
 }
 
-impl<'a> Interpreter<'a, '_> {
+impl<'a> Interpreter<'a, '_, '_> {
     fn run(
         &mut self,
         form: Option<ObjectId>,
@@ -484,15 +496,15 @@ impl<'a> Interpreter<'a, '_> {
             resources.and_then(|r| deref(self.doc, r.get(b"Font").ok())).and_then(|o| o.as_dict().ok())?;
         let entry = fonts.get(name).ok()?;
         let key = match entry {
-            Object::Reference(id) => (Some(*id), 0, Vec::new()),
-            _ => (None, placement, name.to_vec()),
+            Object::Reference(id) => FontKey::Object(*id),
+            _ => FontKey::Inline(self.page_id, placement, name.to_vec()),
         };
-        if let Some(font) = self.fonts.get(&key) {
+        if let Some(font) = self.fonts.0.get(&key) {
             return Some(font.clone());
         }
         let dict = deref(self.doc, Some(entry))?.as_dict().ok()?;
         let font = Rc::new(Font::load(self.doc, dict, self.limits.max_part_bytes as usize));
-        self.fonts.insert(key, font.clone());
+        self.fonts.0.insert(key, font.clone());
         Some(font)
     }
 

@@ -37,6 +37,8 @@ pub(crate) struct Font<'a> {
     builtin: Option<Vec<Option<String>>>,
     /// The codes are UTF-16 (UniGB-UCS2-H, UniGB-UTF16-H).
     utf16_codes: bool,
+    /// For simple fonts, the text of each of the 256 codes, decoded once at load.
+    decoded: Option<Vec<Option<String>>>,
     /// Whether any source maps this font's codes to Unicode.
     pub(crate) mappable: bool,
     /// Scale from glyph-space widths to text space: 1/1000, or FontMatrix[0] for Type3.
@@ -121,19 +123,25 @@ impl<'a> Font<'a> {
             (0.001, a, d)
         };
         let mappable = to_unicode.is_some() || encoding.is_some() || builtin.is_some();
-        Font {
+        let mut font = Font {
             kind: if type3 { FontKind::Type3 } else { FontKind::Simple },
             codespace: vec![(0, 0xFF, 1)],
             widths: Widths::Simple { first, widths, standard: standard_metrics(base), missing },
             to_unicode,
             encoding,
             builtin,
+            decoded: None,
             utf16_codes: false,
             mappable,
             width_scale,
             ascent,
             descent,
-        }
+        };
+        // One byte per code: decoding all 256 once is cheaper than once per glyph.
+        let decoded =
+            (0..=255u8).map(|b| font.decode(&Code { start: 0, end: 1, value: u32::from(b) }, &[b])).collect();
+        font.decoded = Some(decoded);
+        font
     }
 
     fn composite(doc: &'a Document, dict: &'a Dictionary, to_unicode: Option<ToUnicode>) -> Font<'a> {
@@ -170,6 +178,7 @@ impl<'a> Font<'a> {
             to_unicode,
             encoding: None,
             builtin: None,
+            decoded: None,
             utf16_codes,
             mappable,
             width_scale: 0.001,
@@ -236,6 +245,13 @@ impl<'a> Font<'a> {
 
     /// The Unicode text of a code, or `None` when no source maps it.
     pub(crate) fn text(&self, code: &Code, bytes: &[u8]) -> Option<String> {
+        match &self.decoded {
+            Some(table) => table.get(code.value as usize).cloned().flatten(),
+            None => self.decode(code, bytes),
+        }
+    }
+
+    fn decode(&self, code: &Code, bytes: &[u8]) -> Option<String> {
         let code_bytes = bytes.get(code.start..code.end)?;
         if let Some(text) = self.to_unicode.as_ref().and_then(|m| m.get(code))
             && !text.is_empty()

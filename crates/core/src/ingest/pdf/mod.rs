@@ -96,8 +96,9 @@ fn read_document(bytes: &[u8], limits: &Limits, with_revisions: bool) -> Result<
     let mut builder = DocumentBuilder::new(Format::Pdf);
     let mut geometry = Vec::with_capacity(pages.len());
     let mut hidden = Vec::new();
+    let mut fonts = content::Fonts::default();
     for &(number, page_id) in &pages {
-        let content = content::interpret_page(&doc, page_id, number, limits)?;
+        let content = content::interpret_page(&doc, page_id, number, limits, &mut fonts)?;
         let page_index = number.saturating_sub(1);
         let visible: Vec<usize> = select(&content.glyphs, Visibility::Visible);
         for line in text::lines(&content.glyphs, &visible) {
