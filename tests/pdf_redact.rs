@@ -406,3 +406,44 @@ fn hidden_kinds_reported_by_the_reader_are_all_removed_by_the_redactor() {
     let out = export(&bytes, &RedactionPlan::default()).bytes;
     assert!(read(&out).hidden_items().is_empty());
 }
+
+// Regression: glyphs removed at the end of a TJ string had their displacement emitted before
+// the string's kept glyphs, moving "Call" left by the width of "Smith".
+#[test]
+fn a_phrase_at_the_end_of_a_tj_string_does_not_move_the_start_of_that_string() {
+    check_redaction(&one_page("BT /F1 12 Tf 72 700 Td [(Call Smith) -200 (now)] TJ ET"), &["Smith"]);
+}
+
+#[test]
+fn two_byte_identity_h_codes_are_removed_whole_and_the_next_glyph_keeps_its_place() {
+    let mut pdf = Pdf::new();
+    let cmap = b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+        1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n\
+        3 beginbfchar\n<0003> <673A>\n<0104> <5BC6>\n<0005> <6587>\nendbfchar\nendcmap\nend\nend\n";
+    let to_unicode = pdf.doc.add_object(Stream::new(lopdf::Dictionary::new(), cmap.to_vec()));
+    let descendant = pdf.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "SimSun", "DW" => 1000,
+        "W" => vec![3.into(), vec![Object::Integer(600)].into()],
+    });
+    pdf.font(
+        "F3",
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "SimSun", "Encoding" => "Identity-H",
+            "DescendantFonts" => vec![descendant.into()], "ToUnicode" => to_unicode,
+        },
+    );
+    pdf.page("BT /F3 10 Tf 72 700 Td <000301040005> Tj ET");
+    let bytes = pdf.bytes();
+    let before = read(&bytes);
+    assert_eq!(before.visible_text(), "机密文\n");
+    let out = export(&bytes, &plan_for(&before, &["密"])).bytes;
+    let after = read(&out);
+    // The gap where 密 was reads as a space.
+    assert_eq!(after.visible_text(), "机 文\n");
+    let Layout::Pages { pages: old } = before.layout() else { panic!() };
+    let Layout::Pages { pages: new } = after.layout() else { panic!() };
+    // 机 is 600 units wide (W), 密 takes DW: 文 starts at 72 + 6 + 10 before and after.
+    assert!((old[0].glyphs[2].x - 88.0).abs() < 0.01, "{:?}", old[0].glyphs[2]);
+    assert!((new[0].glyphs[1].x - old[0].glyphs[2].x).abs() < 0.01, "{:?}", new[0].glyphs[1]);
+    check_file_is_clean(&out, &[]);
+}
