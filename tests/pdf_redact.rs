@@ -355,7 +355,24 @@ fn unsafe_content_makes_the_export_fail_naming_the_page() {
     );
     unmapped.page("BT /F1 12 Tf 72 700 Td (secret) Tj ET BT /F3 12 Tf 72 600 Td <0102> Tj ET");
 
-    for (name, pdf) in [("type3", type3), ("unmapped", unmapped)] {
+    // Vertical writing beside the passage.
+    let mut vertical = Pdf::new();
+    let cmap = b"begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange \
+        1 beginbfchar <0001> <7AD6> endbfchar endcmap";
+    let to_unicode = vertical.doc.add_object(Stream::new(lopdf::Dictionary::new(), cmap.to_vec()));
+    let descendant = vertical.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "Y", "DW" => 1000,
+    });
+    vertical.font(
+        "F3",
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Y", "Encoding" => "Identity-V",
+            "DescendantFonts" => vec![descendant.into()], "ToUnicode" => to_unicode,
+        },
+    );
+    vertical.page("BT /F1 12 Tf 72 700 Td (secret) Tj ET BT /F3 12 Tf 72 600 Td <0001> Tj ET");
+
+    for (name, pdf) in [("type3", type3), ("unmapped", unmapped), ("vertical", vertical)] {
         let bytes = pdf.bytes();
         let plan = plan_for(&read(&bytes), &["secret"]);
         let err = redact(&bytes, Format::Pdf, &plan, &Limits::default()).unwrap_err();

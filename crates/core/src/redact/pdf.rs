@@ -19,8 +19,8 @@
 //!   pruned, so the replaced streams are gone from the bytes.
 //!
 //! It fails closed, with `RedactionUnsafe` naming the page, where it cannot be sure: a Type3
-//! font, a pattern or shading, or a font without Unicode mapping on a page with a planned
-//! redaction; an inline image in a stream it must rewrite (lopdf cannot re-encode it); an image
+//! font, vertical writing, a pattern or shading, or a font without Unicode mapping on a page
+//! with a planned redaction; an inline image in a stream it must rewrite (lopdf cannot re-encode it); an image
 //! or a drawing under a planned area; a zero font size on a removed glyph.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -179,6 +179,9 @@ fn add_box(boxes: &mut Vec<Rect>, r: Rect) {
 fn refuse_unsafe(content: &PageContent, number: u32, has_ranges: bool, areas: &[Rect]) -> Result<()> {
     if content.glyphs.iter().any(|g| g.type3) {
         return Err(unsafe_page(number, "it uses a Type3 font, whose glyphs cannot be removed safely"));
+    }
+    if content.vertical {
+        return Err(unsafe_page(number, "it has vertical writing, whose glyph positions are not modelled"));
     }
     if content.has_patterns {
         return Err(unsafe_page(

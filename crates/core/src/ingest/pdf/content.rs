@@ -111,9 +111,9 @@ pub(crate) struct PageContent {
     pub(crate) glyphs: Vec<Glyph>,
     /// Some glyph's font cannot be mapped to Unicode.
     pub(crate) unmapped: bool,
-    /// The page draws images (XObject or inline) or paths: area redaction cannot clean them.
-    pub(crate) has_images: bool,
-    pub(crate) has_paths: bool,
+    /// Some glyph is drawn in a vertical-writing font (an `-V` CMap), which the interpreter
+    /// places as if horizontal: its boxes are approximate.
+    pub(crate) vertical: bool,
     /// Pages that use pattern colour spaces or shadings.
     pub(crate) has_patterns: bool,
     /// The boxes of painted paths and images (page coordinates), which area redaction cannot
@@ -449,14 +449,12 @@ impl<'a> Interpreter<'a, '_, '_> {
                     self.draw_xobject(resources, name, placement, index, &gs, depth)?;
                 }
                 "BI" | "ID" | "EI" => {
-                    self.content.has_images = true;
                     if op.operator == "BI" {
                         let square = self.unit_square(&gs.ctm);
                         self.content.drawings.push(square);
                     }
                 }
                 "m" | "l" | "c" | "v" | "y" => {
-                    self.content.has_paths = true;
                     for pair in nums().chunks(2) {
                         if let [x, y] = *pair {
                             path = Some(self.extend(path, &gs.ctm, x, y));
@@ -464,7 +462,6 @@ impl<'a> Interpreter<'a, '_, '_> {
                     }
                 }
                 "re" => {
-                    self.content.has_paths = true;
                     if let [x, y, w, h] = nums()[..] {
                         for (px, py) in [(x, y), (x + w, y), (x, y + h), (x + w, y + h)] {
                             path = Some(self.extend(path, &gs.ctm, px, py));
@@ -529,7 +526,6 @@ impl<'a> Interpreter<'a, '_, '_> {
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
             Ok(b"Form") => {}
             Ok(b"Image") => {
-                self.content.has_images = true;
                 let square = self.unit_square(&gs.ctm);
                 self.content.drawings.push(square);
                 return Ok(());
@@ -604,6 +600,9 @@ impl<'a> Interpreter<'a, '_, '_> {
         };
         if !font.mappable {
             self.content.unmapped = true;
+        }
+        if font.vertical {
+            self.content.vertical = true;
         }
         let size = gs.font_size;
         let scale: Matrix = [size * gs.scaling, 0.0, 0.0, size, 0.0, gs.rise];

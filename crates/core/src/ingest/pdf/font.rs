@@ -39,6 +39,8 @@ pub(crate) struct Font<'a> {
     utf16_codes: bool,
     /// For simple fonts, the text of each of the 256 codes, decoded once at load.
     decoded: Option<Vec<Option<String>>>,
+    /// The font writes vertically (its CMap name ends in `-V`).
+    pub(crate) vertical: bool,
     /// Whether any source maps this font's codes to Unicode.
     pub(crate) mappable: bool,
     /// Scale from glyph-space widths to text space: 1/1000, or FontMatrix[0] for Type3.
@@ -80,7 +82,7 @@ impl<'a> Font<'a> {
         let subtype = dict.get(b"Subtype").and_then(Object::as_name).unwrap_or(b"");
         let to_unicode = to_unicode(doc, dict, max_stream);
         match subtype {
-            b"Type0" => Self::composite(doc, dict, to_unicode),
+            b"Type0" => Self::composite(doc, dict, to_unicode, max_stream),
             _ => Self::simple(doc, dict, to_unicode, subtype == b"Type3", max_stream),
         }
     }
@@ -131,6 +133,7 @@ impl<'a> Font<'a> {
             encoding,
             builtin,
             decoded: None,
+            vertical: false,
             utf16_codes: false,
             mappable,
             width_scale,
@@ -144,13 +147,21 @@ impl<'a> Font<'a> {
         font
     }
 
-    fn composite(doc: &'a Document, dict: &'a Dictionary, to_unicode: Option<ToUnicode>) -> Font<'a> {
+    fn composite(
+        doc: &'a Document,
+        dict: &'a Dictionary,
+        to_unicode: Option<ToUnicode>,
+        max_stream: usize,
+    ) -> Font<'a> {
         let encoding = deref(doc, dict.get(b"Encoding").ok());
         let cmap_name = encoding.and_then(|o| o.as_name().ok()).unwrap_or(b"");
         let utf16_codes = matches!(cmap_name, b"UniGB-UCS2-H" | b"UniGB-UTF16-H");
         let codespace = match encoding {
             Some(Object::Stream(stream)) => {
-                let parsed = stream.decompressed_content().map(|c| codespace_ranges(&c)).unwrap_or_default();
+                let parsed = stream
+                    .decompressed_content_with_limit(max_stream)
+                    .map(|c| codespace_ranges(&c))
+                    .unwrap_or_default();
                 if parsed.is_empty() { vec![(0, 0xFFFF, 2)] } else { parsed }
             }
             // Identity and the UCS-2 CMaps are two bytes; other predefined CMaps are assumed
@@ -179,6 +190,7 @@ impl<'a> Font<'a> {
             encoding: None,
             builtin: None,
             decoded: None,
+            vertical: cmap_name.ends_with(b"-V"),
             utf16_codes,
             mappable,
             width_scale: 0.001,

@@ -16,6 +16,9 @@ use crate::limits::Limits;
 
 /// Most entries read from one name tree or field tree.
 const MAX_TREE_ENTRIES: usize = 100_000;
+/// Most bytes decompressed from one text stream (a script, rich text): far above any real one,
+/// and a bound on what a crafted stream can inflate to.
+const MAX_TEXT_STREAM: usize = 16 << 20;
 
 /// Collects the hidden items of the document (not of its pages' content).
 pub(crate) fn collect(doc: &Document, pages: &[(u32, ObjectId)], limits: &Limits) -> Vec<HiddenItem> {
@@ -197,7 +200,10 @@ pub(crate) fn text_string(doc: &Document, object: &Object) -> Option<String> {
         Object::String(..) => lopdf::decode_text_string(deref(doc, Some(object))?).ok(),
         Object::Name(name) => Some(String::from_utf8_lossy(name).into_owned()),
         Object::Stream(stream) => {
-            let bytes = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+            let bytes = match stream.dict.get(b"Filter") {
+                Ok(_) => stream.decompressed_content_with_limit(MAX_TEXT_STREAM).ok()?,
+                Err(_) => stream.content.clone(),
+            };
             Some(String::from_utf8_lossy(&bytes).into_owned())
         }
         _ => None,
@@ -274,9 +280,10 @@ fn javascript(doc: &Document, action: &Object, limits: &Limits) -> Option<String
     let js = deref(doc, dict.get(b"JS").ok())?;
     match js {
         Object::Stream(stream) => {
-            let bytes = stream
-                .decompressed_content_with_limit(limits.max_part_bytes as usize)
-                .unwrap_or_else(|_| stream.content.clone());
+            let bytes = match stream.dict.get(b"Filter") {
+                Ok(_) => stream.decompressed_content_with_limit(limits.max_part_bytes as usize).ok()?,
+                Err(_) => stream.content.clone(),
+            };
             Some(String::from_utf8_lossy(&bytes).into_owned())
         }
         other => text_string(doc, other),
