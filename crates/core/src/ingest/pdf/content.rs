@@ -148,7 +148,7 @@ impl PageBox {
     }
 
     /// A user-space point in displayed page coordinates (top-left origin).
-    pub(crate) fn to_page(&self, x: f32, y: f32) -> (f32, f32) {
+    pub(crate) fn to_page(self, x: f32, y: f32) -> (f32, f32) {
         match self.rotate {
             90 => (y - self.y0, x - self.x0),
             180 => (self.x1 - x, y - self.y0),
@@ -158,7 +158,7 @@ impl PageBox {
     }
 
     /// A displayed page-coordinate point back in user space.
-    pub(crate) fn to_user(&self, x: f32, y: f32) -> (f32, f32) {
+    pub(crate) fn to_user(self, x: f32, y: f32) -> (f32, f32) {
         match self.rotate {
             90 => (y + self.x0, x + self.y0),
             180 => (self.x1 - x, y + self.y0),
@@ -448,11 +448,10 @@ impl<'a> Interpreter<'a, '_, '_> {
                     let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) else { continue };
                     self.draw_xobject(resources, name, placement, index, &gs, depth)?;
                 }
-                "BI" | "ID" | "EI" => {
-                    if op.operator == "BI" {
-                        let square = self.unit_square(&gs.ctm);
-                        self.content.drawings.push(square);
-                    }
+                // An inline image (lopdf gives its dictionary and data as one BI operation).
+                "BI" => {
+                    let square = self.unit_square(&gs.ctm);
+                    self.content.drawings.push(square);
                 }
                 "m" | "l" | "c" | "v" | "y" => {
                     for pair in nums().chunks(2) {

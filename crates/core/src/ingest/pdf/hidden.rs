@@ -44,7 +44,7 @@ pub(crate) fn collect(doc: &Document, pages: &[(u32, ObjectId)], limits: &Limits
                 });
             }
         }
-        if let Some(action) = catalog.get(b"OpenAction").ok() {
+        if let Ok(action) = catalog.get(b"OpenAction") {
             actions(doc, "OpenAction", action, Location::part("OpenAction"), limits, &mut items);
         }
         if let Some(aa) = deref(doc, catalog.get(b"AA").ok()).and_then(|o| o.as_dict().ok()) {
@@ -427,10 +427,10 @@ fn page_items(doc: &Document, number: u32, page: ObjectId, limits: &Limits, item
         }
         let location =
             Location { page: Some(number), part: Some(format!("annotation {}", k + 1)), paragraph: None };
-        if subtype == "FileAttachment" {
-            if let Ok(fs) = a.get(b"FS") {
-                items.push(attachment(doc, "attachment", fs, location.clone()));
-            }
+        if subtype == "FileAttachment"
+            && let Ok(fs) = a.get(b"FS")
+        {
+            items.push(attachment(doc, "attachment", fs, location.clone()));
         }
         let mut parts = Vec::new();
         for key in [&b"Contents"[..], b"RC", b"Subj"] {
