@@ -482,11 +482,16 @@ fn cmap_tokens(bytes: &[u8]) -> Vec<CMapToken> {
             }
             b if b.is_ascii_whitespace() || b == b'/' || b == b'{' || b == b'}' => i += 1,
             _ => {
+                // A word runs to the next delimiter; a stray delimiter no arm above takes (a
+                // lone `)` or NUL) is skipped, so every turn of the loop consumes a byte.
                 let start = i;
+                i += 1;
                 while i < bytes.len() && !b"<>[]()/%{} \t\r\n\x0c\0".contains(&bytes[i]) {
                     i += 1;
                 }
-                tokens.push(CMapToken::Word(String::from_utf8_lossy(&bytes[start..i]).into_owned()));
+                if !b"()\0".contains(&bytes[start]) {
+                    tokens.push(CMapToken::Word(String::from_utf8_lossy(&bytes[start..i]).into_owned()));
+                }
             }
         }
     }
@@ -716,6 +721,13 @@ mod tests {
         assert_eq!(table[15].as_deref(), Some("•"));
         assert_eq!(table[1].as_deref(), Some("机"));
         assert_eq!(table[2], None);
+    }
+
+    // Regression: a stray `)` or NUL in a ToUnicode CMap made the tokenizer loop forever.
+    #[test]
+    fn a_cmap_with_stray_delimiters_is_tokenized_to_the_end() {
+        let map = ToUnicode::parse(b"1 beginbfchar ) \0 <01> <0041> endbfchar )");
+        assert_eq!(map.get(&Code { start: 0, end: 1, value: 1 }).as_deref(), Some("A"));
     }
 
     #[test]
