@@ -386,8 +386,14 @@ fn libreoffice_output_matches_pdftotext_text_and_boxes() {
     check_against_poppler("libreoffice.pdf");
     let doc = read(&std::fs::read(data("libreoffice.pdf")).unwrap());
     assert!(doc.visible_text().contains("关于开展保密检查工作的通知"), "{}", doc.visible_text());
-    // The "ffi"/"fi" ligature glyph is the origin of each of its characters.
-    assert!(doc.visible_text().contains("Efficient filing"), "{}", doc.visible_text());
+    // LibreOffice draws "ff" and "fi" as ligature glyphs: one glyph is the origin of each of
+    // its characters.
+    let text = doc.visible_text();
+    let at = doc.char_offset(text.find("Efficient filing").unwrap_or_else(|| panic!("{text}")));
+    let origins: Vec<Origin> = (at..at + "Efficient filing".len()).map(|i| doc.origin(i)).collect();
+    assert_eq!(origins[1], origins[2], "ff: {origins:?}");
+    assert_ne!(origins[2], origins[3], "i after ff: {origins:?}");
+    assert_eq!(origins[10], origins[11], "f and i of fi: {origins:?}");
     let efficient = word_box(&doc, "Efficient");
     assert!(efficient.width > 20.0, "{efficient:?}");
 }
