@@ -39,6 +39,8 @@ struct Group {
 
 /// A gap wider than this fraction of the font size between two glyphs reads as a word space.
 const SPACE_GAP: f32 = 0.25;
+/// How many of the most recent lines a glyph may join.
+const RECENT_LINES: usize = 64;
 /// Glyphs whose baselines differ by less than this fraction of the font size share a line.
 const SAME_LINE: f32 = 0.4;
 
@@ -63,10 +65,12 @@ pub(crate) fn lines(glyphs: &[Glyph], selected: &[usize]) -> Vec<Line> {
         }
         let (direction, u, v) = frame(g);
         let size = g.size.abs().max(1.0);
-        let found = groups
-            .iter_mut()
-            .rev()
-            .find(|l| l.direction == direction && (v - l.v).abs() < SAME_LINE * size.min(l.size).max(1.0));
+        // Only the most recent lines are tried: drawing order rarely jumps back further, and a
+        // page of glyphs each on its own baseline must not make this quadratic.
+        let found =
+            groups.iter_mut().rev().take(RECENT_LINES).find(|l| {
+                l.direction == direction && (v - l.v).abs() < SAME_LINE * size.min(l.size).max(1.0)
+            });
         match found {
             Some(line) => line.members.push((u, i)),
             None => groups.push(Group { direction, v, size, members: vec![(u, i)] }),
