@@ -402,13 +402,16 @@ fn rewrite_text_op(op: &Operation, glyphs: &[(&Glyph, bool)], number: u32) -> Re
         }
         _ => return Ok(vec![op.clone()]),
     };
+    let mut by_element: BTreeMap<usize, Vec<&(&Glyph, bool)>> = BTreeMap::new();
+    for entry in glyphs {
+        by_element.entry(entry.0.source.element).or_default().push(entry);
+    }
     let mut array: Vec<Object> = Vec::new();
     let mut pending = 0.0f32;
     for (element, item) in items {
         match item {
             Object::String(bytes, format) => {
-                let mut in_element: Vec<&(&Glyph, bool)> =
-                    glyphs.iter().filter(|(g, _)| g.source.element == element).collect();
+                let mut in_element = by_element.remove(&element).unwrap_or_default();
                 in_element.sort_by_key(|(g, _)| g.source.bytes.start);
                 let mut current: Vec<u8> = Vec::new();
                 let mut cursor = 0;
