@@ -410,3 +410,19 @@ fn a_page_with_an_inline_image_is_read() {
         "Still read\n",
     );
 }
+
+#[test]
+fn scanning_a_pdf_exits_zero_and_reports_its_hidden_metadata() {
+    let out = run(&["scan", "--json", data("reportlab.pdf").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["format"], "pdf");
+    let findings = json["findings"].as_array().unwrap();
+    // The Info /Author field is hidden content a reviewer must see.
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["hidden"] == true && f["text"].as_str().is_some_and(|t| t.contains("Zhang San"))),
+        "{findings:#?}"
+    );
+}

@@ -18,6 +18,9 @@
 //!   removed; the file is rewritten whole (no incremental history) and unreferenced objects are
 //!   pruned, so the replaced streams are gone from the bytes.
 //!
+//! Each removed passage is marked by a black box whatever the plan's `MarkStyle`: a label
+//! would need a font and room the passage may not have.
+//!
 //! It fails closed, with `RedactionUnsafe` naming the page, where it cannot be sure: a Type3
 //! font, vertical writing, a pattern or shading, or a font without Unicode mapping on a page
 //! with a planned redaction; an inline image in a stream it must rewrite (lopdf cannot re-encode it); an image
