@@ -99,6 +99,46 @@ fn a_form_drawn_twice_gives_its_text_twice_at_both_places() {
 }
 
 #[test]
+fn alternate_text_and_bookmarks_are_hidden_items() {
+    let mut pdf = Pdf::new();
+    pdf.page("/Span <</ActualText (Base 95837)>> BDC BT /F1 12 Tf 72 700 Td (Base) Tj ET EMC");
+    let bytes = pdf.bytes_with(|doc, catalog| {
+        let element = doc.add_object(dictionary! { "Type" => "StructElem", "S" => "Figure", "Alt" => string("Map of Area 7") });
+        catalog.set("StructTreeRoot", dictionary! { "Type" => "StructTreeRoot", "K" => element });
+        let outline = doc.new_object_id();
+        let second = doc.add_object(dictionary! { "Title" => string("Annex B"), "Parent" => outline });
+        let child = doc.add_object(dictionary! { "Title" => string("A.1 Radar"), "Parent" => outline });
+        let first =
+            doc.add_object(dictionary! { "Title" => string("Annex A"), "Parent" => outline, "First" => child, "Next" => second });
+        doc.objects.insert(outline, Object::Dictionary(dictionary! { "Type" => "Outlines", "First" => first }));
+        catalog.set("Outlines", outline);
+    });
+    let doc = read(&bytes);
+    assert_eq!(doc.visible_text(), "Base\n");
+    assert_eq!(
+        hidden(&doc),
+        vec![
+            (
+                HiddenKind::HiddenText,
+                "alternate text of marked content on page 1".into(),
+                "Base 95837".into()
+            ),
+            (
+                HiddenKind::Metadata,
+                "bookmarks (document outline)".into(),
+                "Annex A\nA.1 Radar\nAnnex B".into()
+            ),
+            (HiddenKind::HiddenText, "alternate text (ActualText, Alt)".into(), "Map of Area 7".into()),
+        ]
+    );
+    // The redactor removes all three.
+    let export =
+        vetted_core::redact(&bytes, vetted_core::Format::Pdf, &Default::default(), &Limits::default())
+            .unwrap();
+    assert!(read(&export.bytes).hidden_items().is_empty(), "{:?}", read(&export.bytes).hidden_items());
+}
+
+#[test]
 fn invisible_and_off_page_text_is_hidden_not_visible() {
     let mut pdf = Pdf::new();
     pdf.page(

@@ -111,6 +111,9 @@ pub(crate) struct PageContent {
     pub(crate) glyphs: Vec<Glyph>,
     /// Some glyph's font cannot be mapped to Unicode.
     pub(crate) unmapped: bool,
+    /// Replacement and alternate text of marked content written in the stream
+    /// (`/Span <</ActualText (...)>> BDC`).
+    pub(crate) alternate: Vec<String>,
     /// Some glyph is drawn in a vertical-writing font (an `-V` CMap), which the interpreter
     /// places as if horizontal: its boxes are approximate.
     pub(crate) vertical: bool,
@@ -447,6 +450,18 @@ impl<'a> Interpreter<'a, '_, '_> {
                 "Do" => {
                     let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) else { continue };
                     self.draw_xobject(resources, name, placement, index, &gs, depth)?;
+                }
+                "BDC" | "DP" => {
+                    for dict in op.operands.iter().filter_map(|o| o.as_dict().ok()) {
+                        for key in [&b"ActualText"[..], b"Alt", b"E"] {
+                            if let Some(text) =
+                                dict.get(key).ok().and_then(|t| lopdf::decode_text_string(t).ok())
+                                && !text.trim().is_empty()
+                            {
+                                self.content.alternate.push(text);
+                            }
+                        }
+                    }
                 }
                 // An inline image (lopdf gives its dictionary and data as one BI operation).
                 "BI" => {

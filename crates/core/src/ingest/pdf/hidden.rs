@@ -60,7 +60,75 @@ pub(crate) fn collect(doc: &Document, pages: &[(u32, ObjectId)], limits: &Limits
     for &(number, page) in pages {
         page_items(doc, number, page, limits, &mut items);
     }
+    outline(doc, limits, &mut items);
+    alternate_texts(doc, &mut items);
     items
+}
+
+/// The bookmark titles, one item: viewers show them beside the page, but they are not on it,
+/// so a secret in a title would otherwise escape review.
+fn outline(doc: &Document, limits: &Limits, items: &mut Vec<HiddenItem>) {
+    let Some(root) = doc.catalog().ok().and_then(|c| deref(doc, c.get(b"Outlines").ok())) else { return };
+    let Ok(root) = root.as_dict() else { return };
+    let mut titles = Vec::new();
+    let mut visited = HashSet::new();
+    let mut pending: Vec<(&Object, usize)> = root.get(b"First").ok().map(|f| (f, 0)).into_iter().collect();
+    while let Some((node, depth)) = pending.pop() {
+        if depth > limits.max_depth || titles.len() > MAX_TREE_ENTRIES {
+            break;
+        }
+        if let Object::Reference(id) = node
+            && !visited.insert(*id)
+        {
+            continue;
+        }
+        let Some(dict) = deref(doc, Some(node)).and_then(|o| o.as_dict().ok()) else { continue };
+        if let Some(title) = string_entry(doc, dict, b"Title") {
+            titles.push(title);
+        }
+        // Depth first, in order: the next sibling waits under the first child.
+        if let Ok(next) = dict.get(b"Next") {
+            pending.push((next, depth));
+        }
+        if let Ok(first) = dict.get(b"First") {
+            pending.push((first, depth + 1));
+        }
+    }
+    if !titles.is_empty() {
+        items.push(HiddenItem {
+            kind: HiddenKind::Metadata,
+            label: "bookmarks (document outline)".into(),
+            text: titles.join("\n"),
+            location: Location::part("Outlines"),
+        });
+    }
+}
+
+/// Alternate and replacement text (/ActualText, /Alt) of structure elements and marked content
+/// property lists held as objects: screen readers and copy-paste use it instead of the drawn
+/// glyphs, so it can say something the page does not.
+fn alternate_texts(doc: &Document, items: &mut Vec<HiddenItem>) {
+    let mut texts = Vec::new();
+    for object in doc.objects.values() {
+        let dict = match object {
+            Object::Dictionary(d) => d,
+            Object::Stream(s) => &s.dict,
+            _ => continue,
+        };
+        for key in [&b"ActualText"[..], b"Alt"] {
+            if let Some(text) = string_entry(doc, dict, key) {
+                texts.push(text);
+            }
+        }
+    }
+    if !texts.is_empty() {
+        items.push(HiddenItem {
+            kind: HiddenKind::HiddenText,
+            label: "alternate text (ActualText, Alt)".into(),
+            text: texts.join("\n"),
+            location: Location::part("StructTreeRoot"),
+        });
+    }
 }
 
 /// Each Info field is its own item, so a finding names the field.

@@ -124,6 +124,14 @@ fn read_document(bytes: &[u8], limits: &Limits, with_revisions: bool) -> Result<
                 });
             }
         }
+        if !content.alternate.is_empty() {
+            hidden.push(HiddenItem {
+                kind: HiddenKind::HiddenText,
+                label: format!("alternate text of marked content on page {number}"),
+                text: content.alternate.join("\n"),
+                location: Location::page(number),
+            });
+        }
         if content.unmapped {
             hidden.push(HiddenItem {
                 kind: HiddenKind::Unsearchable,
