@@ -103,8 +103,12 @@ fn alternate_text_and_bookmarks_are_hidden_items() {
     let mut pdf = Pdf::new();
     pdf.page("/Span <</ActualText (Base 95837)>> BDC BT /F1 12 Tf 72 700 Td (Base) Tj ET EMC");
     let bytes = pdf.bytes_with(|doc, catalog| {
-        let element = doc.add_object(dictionary! { "Type" => "StructElem", "S" => "Figure", "Alt" => string("Map of Area 7") });
-        catalog.set("StructTreeRoot", dictionary! { "Type" => "StructTreeRoot", "K" => element });
+        let root = doc.new_object_id();
+        let element = doc.add_object(dictionary! {
+            "Type" => "StructElem", "S" => "Figure", "P" => root, "Alt" => string("Map of Area 7"), "E" => string("PLA"),
+        });
+        doc.objects.insert(root, Object::Dictionary(dictionary! { "Type" => "StructTreeRoot", "K" => element }));
+        catalog.set("StructTreeRoot", root);
         let outline = doc.new_object_id();
         let second = doc.add_object(dictionary! { "Title" => string("Annex B"), "Parent" => outline });
         let child = doc.add_object(dictionary! { "Title" => string("A.1 Radar"), "Parent" => outline });
@@ -128,7 +132,7 @@ fn alternate_text_and_bookmarks_are_hidden_items() {
                 "bookmarks (document outline)".into(),
                 "Annex A\nA.1 Radar\nAnnex B".into()
             ),
-            (HiddenKind::HiddenText, "alternate text (ActualText, Alt)".into(), "Map of Area 7".into()),
+            (HiddenKind::HiddenText, "alternate text (ActualText, Alt)".into(), "Map of Area 7\nPLA".into()),
         ]
     );
     // The redactor removes all three.

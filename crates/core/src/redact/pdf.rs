@@ -542,6 +542,9 @@ fn sanitize(doc: &mut lopdf::Document) {
                 dict.remove(key);
             }
         }
+        if dict.has(b"S") && dict.has(b"P") {
+            dict.remove(b"E");
+        }
         if dict.has(b"Subtype") && dict.has(b"Rect") {
             for key in [&b"Contents"[..], b"T", b"RC", b"Subj", b"A", b"AA", b"FS"] {
                 dict.remove(key);

@@ -115,8 +115,12 @@ fn alternate_texts(doc: &Document, items: &mut Vec<HiddenItem>) {
             Object::Stream(s) => &s.dict,
             _ => continue,
         };
-        for key in [&b"ActualText"[..], b"Alt"] {
-            if let Some(text) = string_entry(doc, dict, key) {
+        // /E (an abbreviation's expansion) only means that in a structure element.
+        let structure = dict.has(b"S") && dict.has(b"P");
+        for key in [&b"ActualText"[..], b"Alt", b"E"] {
+            if (key != b"E" || structure)
+                && let Some(text) = string_entry(doc, dict, key)
+            {
                 texts.push(text);
             }
         }
