@@ -116,6 +116,51 @@ fn a_phrase_split_across_tj_kerning_is_removed_and_the_next_operator_does_not_mo
 }
 
 #[test]
+fn the_box_is_drawn_in_default_space_even_when_the_page_leaves_a_transformation_open() {
+    // The page scales its space, then leaves a q open: one Q after its content restores the
+    // scaled space, not the default one.
+    let bytes = one_page("2 0 0 2 0 0 cm q BT /F1 6 Tf 36 350 Td (Contact John Smith today) Tj ET");
+    let out = check_redaction(&bytes, &["John"]);
+    // Follow q/Q/cm through the exported page: the box (the only `re`) must be drawn with the
+    // identity matrix, so that it covers the glyphs' page coordinates.
+    let doc = lopdf::Document::load_mem(&out).unwrap();
+    let page = *doc.get_pages().values().next().unwrap();
+    let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+    let mut stack = vec![[1.0f32, 0.0, 0.0, 1.0, 0.0, 0.0]];
+    let mut boxes = 0;
+    for op in &content.operations {
+        match op.operator.as_str() {
+            "q" => stack.push(*stack.last().unwrap()),
+            "Q" => {
+                stack.pop();
+            }
+            "cm" => {
+                let n: Vec<f32> = op.operands.iter().map(|o| o.as_float().unwrap()).collect();
+                let m = stack.last_mut().unwrap();
+                *m = [
+                    n[0] * m[0],
+                    n[1] * m[3],
+                    n[2] * m[0],
+                    n[3] * m[3],
+                    n[4] * m[0] + m[4],
+                    n[5] * m[3] + m[5],
+                ];
+            }
+            "re" => {
+                boxes += 1;
+                assert_eq!(
+                    stack.last(),
+                    Some(&[1.0, 0.0, 0.0, 1.0, 0.0, 0.0]),
+                    "the box is drawn in a scaled space"
+                );
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(boxes, 1);
+}
+
+#[test]
 fn spacing_scaling_rise_and_rotation_are_compensated_exactly() {
     check_redaction(
         &one_page("BT /F1 12 Tf 2 Tc 5 Tw 90 Tz 3 Ts 72 700 Td (alpha beta gamma) Tj (delta) Tj ET"),

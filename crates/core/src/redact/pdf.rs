@@ -341,9 +341,19 @@ fn rewrite_page(
                 copies.insert(p, id);
             }
             None => {
+                // Close what the original left open, so the boxes are drawn in default space.
+                let mut open = 0usize;
+                for op in &operations[p] {
+                    match op.operator.as_str() {
+                        "q" => open += 1,
+                        "Q" => open = open.saturating_sub(1),
+                        _ => {}
+                    }
+                }
                 let mut bytes = b"q\n".to_vec();
                 bytes.extend_from_slice(&encoded);
-                bytes.extend_from_slice(b"\nQ\n");
+                bytes.extend_from_slice(b"\n");
+                bytes.extend_from_slice(&b"Q\n".repeat(open + 1));
                 bytes.extend_from_slice(&box_operators(&PageBox::of(doc, page_id), boxes));
                 let id = doc.add_object(compressed(Dictionary::new(), bytes));
                 let page = doc
