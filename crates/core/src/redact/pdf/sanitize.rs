@@ -4,6 +4,7 @@ use lopdf::{Dictionary, Object, ObjectId};
 
 /// Keys that carry text or data a reader does not see, removed from every dictionary.
 const SCRUBBED_EVERYWHERE: [&[u8]; 4] = [b"ActualText", b"Alt", b"Metadata", b"PieceInfo"];
+
 /// Removes everything a reader does not see from the document structure.
 pub(super) fn sanitize(doc: &mut lopdf::Document) {
     for key in [&b"Info"[..], b"Encrypt", b"Prev", b"XRefStm"] {
