@@ -99,6 +99,50 @@ fn a_form_drawn_twice_gives_its_text_twice_at_both_places() {
 }
 
 #[test]
+fn alternate_text_and_bookmarks_are_hidden_items() {
+    let mut pdf = Pdf::new();
+    pdf.page("/Span <</ActualText (Base 95837)>> BDC BT /F1 12 Tf 72 700 Td (Base) Tj ET EMC");
+    let bytes = pdf.bytes_with(|doc, catalog| {
+        let root = doc.new_object_id();
+        let element = doc.add_object(dictionary! {
+            "Type" => "StructElem", "S" => "Figure", "P" => root, "Alt" => string("Map of Area 7"), "E" => string("PLA"),
+        });
+        doc.objects.insert(root, Object::Dictionary(dictionary! { "Type" => "StructTreeRoot", "K" => element }));
+        catalog.set("StructTreeRoot", root);
+        let outline = doc.new_object_id();
+        let second = doc.add_object(dictionary! { "Title" => string("Annex B"), "Parent" => outline });
+        let child = doc.add_object(dictionary! { "Title" => string("A.1 Radar"), "Parent" => outline });
+        let first =
+            doc.add_object(dictionary! { "Title" => string("Annex A"), "Parent" => outline, "First" => child, "Next" => second });
+        doc.objects.insert(outline, Object::Dictionary(dictionary! { "Type" => "Outlines", "First" => first }));
+        catalog.set("Outlines", outline);
+    });
+    let doc = read(&bytes);
+    assert_eq!(doc.visible_text(), "Base\n");
+    assert_eq!(
+        hidden(&doc),
+        vec![
+            (
+                HiddenKind::HiddenText,
+                "alternate text of marked content on page 1".into(),
+                "Base 95837".into()
+            ),
+            (
+                HiddenKind::Metadata,
+                "bookmarks (document outline)".into(),
+                "Annex A\nA.1 Radar\nAnnex B".into()
+            ),
+            (HiddenKind::HiddenText, "alternate text (ActualText, Alt)".into(), "Map of Area 7\nPLA".into()),
+        ]
+    );
+    // The redactor removes all three.
+    let export =
+        vetted_core::redact(&bytes, vetted_core::Format::Pdf, &Default::default(), &Limits::default())
+            .unwrap();
+    assert!(read(&export.bytes).hidden_items().is_empty(), "{:?}", read(&export.bytes).hidden_items());
+}
+
+#[test]
 fn invisible_and_off_page_text_is_hidden_not_visible() {
     let mut pdf = Pdf::new();
     pdf.page(
@@ -167,7 +211,7 @@ fn metadata_annotations_attachments_scripts_and_form_fields_are_hidden_items() {
         (HiddenKind::Metadata, "Info /Author", "Zhang San"),
         (HiddenKind::Metadata, "Info /Title", "机密报告"),
         (HiddenKind::Annotation, "Text annotation by Reviewer Li", "Remove the base name\nReviewer Li"),
-        (HiddenKind::Script, "Link annotation: opens a web address", "http://intranet.example/secret"),
+        (HiddenKind::Annotation, "Link annotation: opens a web address", "http://intranet.example/secret"),
         (HiddenKind::Attachment, "attached file “roster.xlsx” (8 bytes)", "roster.xlsx"),
         (HiddenKind::Script, "OpenAction: JavaScript", "app.alert('hi')"),
         (HiddenKind::FormField, "form field “name” /V", "Wang Wu"),
@@ -386,8 +430,43 @@ fn libreoffice_output_matches_pdftotext_text_and_boxes() {
     check_against_poppler("libreoffice.pdf");
     let doc = read(&std::fs::read(data("libreoffice.pdf")).unwrap());
     assert!(doc.visible_text().contains("关于开展保密检查工作的通知"), "{}", doc.visible_text());
-    // The "ffi"/"fi" ligature glyph is the origin of each of its characters.
-    assert!(doc.visible_text().contains("Efficient filing"), "{}", doc.visible_text());
+    // LibreOffice draws "ff" and "fi" as ligature glyphs: one glyph is the origin of each of
+    // its characters.
+    let text = doc.visible_text();
+    let at = doc.char_offset(text.find("Efficient filing").unwrap_or_else(|| panic!("{text}")));
+    let origins: Vec<Origin> = (at..at + "Efficient filing".len()).map(|i| doc.origin(i)).collect();
+    assert_eq!(origins[1], origins[2], "ff: {origins:?}");
+    assert_ne!(origins[2], origins[3], "i after ff: {origins:?}");
+    assert_eq!(origins[10], origins[11], "f and i of fi: {origins:?}");
     let efficient = word_box(&doc, "Efficient");
     assert!(efficient.width > 20.0, "{efficient:?}");
+}
+
+#[test]
+fn a_page_with_an_inline_image_is_read() {
+    check(
+        "q 10 0 0 10 72 600 cm BI /W 2 /H 1 /BPC 8 /CS /G ID \x01\x02 EI Q BT /F1 12 Tf 72 700 Td (After image) Tj ET",
+        "After image\n",
+    );
+    // Filtered inline data, as reportlab writes it (ASCII85 then Flate).
+    check(
+        "q 10 0 0 10 72 600 cm BI /W 1 /H 1 /BPC 8 /CS /G /F [/A85 /Fl] ID Gar8O~> EI Q BT /F1 12 Tf 72 700 Td (Still read) Tj ET",
+        "Still read\n",
+    );
+}
+
+#[test]
+fn scanning_a_pdf_exits_zero_and_reports_its_hidden_metadata() {
+    let out = run(&["scan", "--json", data("reportlab.pdf").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["format"], "pdf");
+    let findings = json["findings"].as_array().unwrap();
+    // The Info /Author field is hidden content a reviewer must see.
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["hidden"] == true && f["text"].as_str().is_some_and(|t| t.contains("Zhang San"))),
+        "{findings:#?}"
+    );
 }

@@ -61,10 +61,10 @@ fn check_survivors_did_not_move(before: &[Word], after: &[Word], redacted: &[&st
     // A word is touched when it shares a token with a redacted phrase (pdftotext may then split or
     // join it differently).
     let touched = |w: &Word| {
-        redacted.iter().any(|r| {
-            r.contains(w.text.as_str())
-                || r.split_whitespace().any(|t| w.text.contains(t) || t.contains(w.text.as_str()))
-        })
+        let word = w.text.trim_end_matches('-');
+        redacted
+            .iter()
+            .any(|r| r.contains(word) || r.split_whitespace().any(|t| word.contains(t) || t.contains(word)))
     };
     for word in before.iter().filter(|w| !touched(w)) {
         let found = after.iter().any(|a| {
@@ -113,6 +113,51 @@ fn a_phrase_split_across_tj_kerning_is_removed_and_the_next_operator_does_not_mo
         &one_page("BT /F1 12 Tf 72 700 Td [(Jo) -120 (hn) 50 ( Smith)] TJ ( lives here) Tj ET"),
         &["John"],
     );
+}
+
+#[test]
+fn the_box_is_drawn_in_default_space_even_when_the_page_leaves_a_transformation_open() {
+    // The page scales its space, then leaves a q open: one Q after its content restores the
+    // scaled space, not the default one.
+    let bytes = one_page("2 0 0 2 0 0 cm q BT /F1 6 Tf 36 350 Td (Contact John Smith today) Tj ET");
+    let out = check_redaction(&bytes, &["John"]);
+    // Follow q/Q/cm through the exported page: the box (the only `re`) must be drawn with the
+    // identity matrix, so that it covers the glyphs' page coordinates.
+    let doc = lopdf::Document::load_mem(&out).unwrap();
+    let page = *doc.get_pages().values().next().unwrap();
+    let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+    let mut stack = vec![[1.0f32, 0.0, 0.0, 1.0, 0.0, 0.0]];
+    let mut boxes = 0;
+    for op in &content.operations {
+        match op.operator.as_str() {
+            "q" => stack.push(*stack.last().unwrap()),
+            "Q" => {
+                stack.pop();
+            }
+            "cm" => {
+                let n: Vec<f32> = op.operands.iter().map(|o| o.as_float().unwrap()).collect();
+                let m = stack.last_mut().unwrap();
+                *m = [
+                    n[0] * m[0],
+                    n[1] * m[3],
+                    n[2] * m[0],
+                    n[3] * m[3],
+                    n[4] * m[0] + m[4],
+                    n[5] * m[3] + m[5],
+                ];
+            }
+            "re" => {
+                boxes += 1;
+                assert_eq!(
+                    stack.last(),
+                    Some(&[1.0, 0.0, 0.0, 1.0, 0.0, 0.0]),
+                    "the box is drawn in a scaled space"
+                );
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(boxes, 1);
 }
 
 #[test]
@@ -301,7 +346,8 @@ fn reportlab_output_is_redacted_latin_and_cjk() {
 #[test]
 fn libreoffice_output_is_redacted() {
     let bytes = std::fs::read(data("libreoffice.pdf")).unwrap();
-    let out = check_redaction(&bytes, &["李四", "inspection", "保密检查"]);
+    // "filing" starts with LibreOffice's "fi" ligature glyph, which goes whole.
+    let out = check_redaction(&bytes, &["李四", "inspection", "保密检查", "filing"]);
     let text = read(&out).visible_text().to_owned();
     assert!(text.contains("The team will visit") || text.contains("The  team"), "{text}");
 }
@@ -354,7 +400,24 @@ fn unsafe_content_makes_the_export_fail_naming_the_page() {
     );
     unmapped.page("BT /F1 12 Tf 72 700 Td (secret) Tj ET BT /F3 12 Tf 72 600 Td <0102> Tj ET");
 
-    for (name, pdf) in [("type3", type3), ("unmapped", unmapped)] {
+    // Vertical writing beside the passage.
+    let mut vertical = Pdf::new();
+    let cmap = b"begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange \
+        1 beginbfchar <0001> <7AD6> endbfchar endcmap";
+    let to_unicode = vertical.doc.add_object(Stream::new(lopdf::Dictionary::new(), cmap.to_vec()));
+    let descendant = vertical.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "Y", "DW" => 1000,
+    });
+    vertical.font(
+        "F3",
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Y", "Encoding" => "Identity-V",
+            "DescendantFonts" => vec![descendant.into()], "ToUnicode" => to_unicode,
+        },
+    );
+    vertical.page("BT /F1 12 Tf 72 700 Td (secret) Tj ET BT /F3 12 Tf 72 600 Td <0001> Tj ET");
+
+    for (name, pdf) in [("type3", type3), ("unmapped", unmapped), ("vertical", vertical)] {
         let bytes = pdf.bytes();
         let plan = plan_for(&read(&bytes), &["secret"]);
         let err = redact(&bytes, Format::Pdf, &plan, &Limits::default()).unwrap_err();
@@ -375,6 +438,25 @@ fn unsafe_content_makes_the_export_fail_naming_the_page() {
     let err = redact(&bytes, Format::Pdf, &plan, &Limits::default()).unwrap_err();
     assert_eq!(err.kind(), vetted_core::ErrorKind::RedactionUnsafe, "{err}");
     assert!(err.message().contains("page 1") && err.message().contains("drawing"), "{err}");
+
+    // A filtered inline image in a stream that must be rewritten: lopdf cannot re-encode it.
+    let bytes = one_page(
+        "q 10 0 0 10 72 600 cm BI /W 1 /H 1 /BPC 8 /CS /G /F [/A85 /Fl] ID Gar8O~> EI Q \
+         BT /F1 12 Tf 72 700 Td (secret text) Tj ET",
+    );
+    let plan = plan_for(&read(&bytes), &["secret"]);
+    let err = redact(&bytes, Format::Pdf, &plan, &Limits::default()).unwrap_err();
+    assert_eq!(err.kind(), vetted_core::ErrorKind::RedactionUnsafe, "{err}");
+    assert!(err.message().contains("page 1") && err.message().contains("inline image"), "{err}");
+}
+
+#[test]
+fn a_phrase_hyphenated_across_lines_is_removed_on_both_lines() {
+    let bytes = one_page("BT /F1 12 Tf 14 TL 72 700 Td (The confi-) Tj T* (dential memo) Tj ET");
+    let out = check_redaction(&bytes, &["confidential"]);
+    let text = pdftotext(&out);
+    assert!(!text.contains("confi") && !text.contains("dential"), "{text}");
+    assert!(text.contains("The") && text.contains("memo"), "{text}");
 }
 
 #[test]
@@ -385,4 +467,45 @@ fn hidden_kinds_reported_by_the_reader_are_all_removed_by_the_redactor() {
     assert_eq!(before.hidden_items()[0].kind, HiddenKind::InvisibleText);
     let out = export(&bytes, &RedactionPlan::default()).bytes;
     assert!(read(&out).hidden_items().is_empty());
+}
+
+// Regression: glyphs removed at the end of a TJ string had their displacement emitted before
+// the string's kept glyphs, moving "Call" left by the width of "Smith".
+#[test]
+fn a_phrase_at_the_end_of_a_tj_string_does_not_move_the_start_of_that_string() {
+    check_redaction(&one_page("BT /F1 12 Tf 72 700 Td [(Call Smith) -200 (now)] TJ ET"), &["Smith"]);
+}
+
+#[test]
+fn two_byte_identity_h_codes_are_removed_whole_and_the_next_glyph_keeps_its_place() {
+    let mut pdf = Pdf::new();
+    let cmap = b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+        1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n\
+        3 beginbfchar\n<0003> <673A>\n<0104> <5BC6>\n<0005> <6587>\nendbfchar\nendcmap\nend\nend\n";
+    let to_unicode = pdf.doc.add_object(Stream::new(lopdf::Dictionary::new(), cmap.to_vec()));
+    let descendant = pdf.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "SimSun", "DW" => 1000,
+        "W" => vec![3.into(), vec![Object::Integer(600)].into()],
+    });
+    pdf.font(
+        "F3",
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "SimSun", "Encoding" => "Identity-H",
+            "DescendantFonts" => vec![descendant.into()], "ToUnicode" => to_unicode,
+        },
+    );
+    pdf.page("BT /F3 10 Tf 72 700 Td <000301040005> Tj ET");
+    let bytes = pdf.bytes();
+    let before = read(&bytes);
+    assert_eq!(before.visible_text(), "机密文\n");
+    let out = export(&bytes, &plan_for(&before, &["密"])).bytes;
+    let after = read(&out);
+    // The gap where 密 was reads as a space.
+    assert_eq!(after.visible_text(), "机 文\n");
+    let Layout::Pages { pages: old } = before.layout() else { panic!() };
+    let Layout::Pages { pages: new } = after.layout() else { panic!() };
+    // 机 is 600 units wide (W), 密 takes DW: 文 starts at 72 + 6 + 10 before and after.
+    assert!((old[0].glyphs[2].x - 88.0).abs() < 0.01, "{:?}", old[0].glyphs[2]);
+    assert!((new[0].glyphs[1].x - old[0].glyphs[2].x).abs() < 0.01, "{:?}", new[0].glyphs[1]);
+    check_file_is_clean(&out, &[]);
 }

@@ -111,9 +111,12 @@ pub(crate) struct PageContent {
     pub(crate) glyphs: Vec<Glyph>,
     /// Some glyph's font cannot be mapped to Unicode.
     pub(crate) unmapped: bool,
-    /// The page draws images (XObject or inline) or paths: area redaction cannot clean them.
-    pub(crate) has_images: bool,
-    pub(crate) has_paths: bool,
+    /// Replacement and alternate text of marked content written in the stream
+    /// (`/Span <</ActualText (...)>> BDC`).
+    pub(crate) alternate: Vec<String>,
+    /// Some glyph is drawn in a vertical-writing font (an `-V` CMap), which the interpreter
+    /// places as if horizontal: its boxes are approximate.
+    pub(crate) vertical: bool,
     /// Pages that use pattern colour spaces or shadings.
     pub(crate) has_patterns: bool,
     /// The boxes of painted paths and images (page coordinates), which area redaction cannot
@@ -148,7 +151,7 @@ impl PageBox {
     }
 
     /// A user-space point in displayed page coordinates (top-left origin).
-    pub(crate) fn to_page(&self, x: f32, y: f32) -> (f32, f32) {
+    pub(crate) fn to_page(self, x: f32, y: f32) -> (f32, f32) {
         match self.rotate {
             90 => (y - self.y0, x - self.x0),
             180 => (self.x1 - x, y - self.y0),
@@ -158,7 +161,7 @@ impl PageBox {
     }
 
     /// A displayed page-coordinate point back in user space.
-    pub(crate) fn to_user(&self, x: f32, y: f32) -> (f32, f32) {
+    pub(crate) fn to_user(self, x: f32, y: f32) -> (f32, f32) {
         match self.rotate {
             90 => (y + self.x0, x + self.y0),
             180 => (self.x1 - x, y + self.y0),
@@ -272,12 +275,25 @@ impl GraphicsState<'_> {
     }
 }
 
+/// Fonts resolved so far, shared by the pages of one document (a font object is loaded once).
+#[derive(Default)]
+pub(crate) struct Fonts<'a>(HashMap<FontKey, Rc<Font<'a>>>);
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum FontKey {
+    /// A font dictionary that is its own object.
+    Object(ObjectId),
+    /// A font dictionary written inline in a resource dictionary: page, placement, name.
+    Inline(ObjectId, usize, Vec<u8>),
+}
+
 /// Interprets page `page_id` (1-based `number` for messages).
-pub(crate) fn interpret_page(
-    doc: &Document,
+pub(crate) fn interpret_page<'a>(
+    doc: &'a Document,
     page_id: ObjectId,
     number: u32,
     limits: &Limits,
+    fonts: &mut Fonts<'a>,
 ) -> Result<PageContent> {
     let page_box = PageBox::of(doc, page_id);
     let (width, height) = page_box.size();
@@ -287,7 +303,7 @@ pub(crate) fn interpret_page(
         number,
         limits,
         page_box,
-        fonts: HashMap::new(),
+        fonts,
         content: PageContent { width, height, ..PageContent::default() },
         form_chain: Vec::new(),
     };
@@ -296,20 +312,19 @@ pub(crate) fn interpret_page(
     Ok(interpreter.content)
 }
 
-struct Interpreter<'a, 'l> {
+struct Interpreter<'a, 'l, 'f> {
     doc: &'a Document,
     page_id: ObjectId,
     number: u32,
     limits: &'l Limits,
     page_box: PageBox,
-    /// Fonts by dictionary object (or by resource name and placement when inline).
-    fonts: HashMap<(Option<ObjectId>, usize, Vec<u8>), Rc<Font<'a>>>,
+    fonts: &'f mut Fonts<'a>,
     content: PageContent,
     /// Forms being drawn, outermost first: a form that draws itself is a loop.
     form_chain: Vec<ObjectId>,
 }
 
-impl<'a> Interpreter<'a, '_> {
+impl<'a> Interpreter<'a, '_, '_> {
     fn run(
         &mut self,
         form: Option<ObjectId>,
@@ -436,15 +451,24 @@ impl<'a> Interpreter<'a, '_> {
                     let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) else { continue };
                     self.draw_xobject(resources, name, placement, index, &gs, depth)?;
                 }
-                "BI" | "ID" | "EI" => {
-                    self.content.has_images = true;
-                    if op.operator == "BI" {
-                        let square = self.unit_square(&gs.ctm);
-                        self.content.drawings.push(square);
+                "BDC" | "DP" => {
+                    for dict in op.operands.iter().filter_map(|o| o.as_dict().ok()) {
+                        for key in [&b"ActualText"[..], b"Alt", b"E"] {
+                            if let Some(text) =
+                                dict.get(key).ok().and_then(|t| lopdf::decode_text_string(t).ok())
+                                && !text.trim().is_empty()
+                            {
+                                self.content.alternate.push(text);
+                            }
+                        }
                     }
                 }
+                // An inline image (lopdf gives its dictionary and data as one BI operation).
+                "BI" => {
+                    let square = self.unit_square(&gs.ctm);
+                    self.content.drawings.push(square);
+                }
                 "m" | "l" | "c" | "v" | "y" => {
-                    self.content.has_paths = true;
                     for pair in nums().chunks(2) {
                         if let [x, y] = *pair {
                             path = Some(self.extend(path, &gs.ctm, x, y));
@@ -452,7 +476,6 @@ impl<'a> Interpreter<'a, '_> {
                     }
                 }
                 "re" => {
-                    self.content.has_paths = true;
                     if let [x, y, w, h] = nums()[..] {
                         for (px, py) in [(x, y), (x + w, y), (x, y + h), (x + w, y + h)] {
                             path = Some(self.extend(path, &gs.ctm, px, py));
@@ -484,15 +507,15 @@ impl<'a> Interpreter<'a, '_> {
             resources.and_then(|r| deref(self.doc, r.get(b"Font").ok())).and_then(|o| o.as_dict().ok())?;
         let entry = fonts.get(name).ok()?;
         let key = match entry {
-            Object::Reference(id) => (Some(*id), 0, Vec::new()),
-            _ => (None, placement, name.to_vec()),
+            Object::Reference(id) => FontKey::Object(*id),
+            _ => FontKey::Inline(self.page_id, placement, name.to_vec()),
         };
-        if let Some(font) = self.fonts.get(&key) {
+        if let Some(font) = self.fonts.0.get(&key) {
             return Some(font.clone());
         }
         let dict = deref(self.doc, Some(entry))?.as_dict().ok()?;
         let font = Rc::new(Font::load(self.doc, dict, self.limits.max_part_bytes as usize));
-        self.fonts.insert(key, font.clone());
+        self.fonts.0.insert(key, font.clone());
         Some(font)
     }
 
@@ -517,7 +540,6 @@ impl<'a> Interpreter<'a, '_> {
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
             Ok(b"Form") => {}
             Ok(b"Image") => {
-                self.content.has_images = true;
                 let square = self.unit_square(&gs.ctm);
                 self.content.drawings.push(square);
                 return Ok(());
@@ -592,6 +614,9 @@ impl<'a> Interpreter<'a, '_> {
         };
         if !font.mappable {
             self.content.unmapped = true;
+        }
+        if font.vertical {
+            self.content.vertical = true;
         }
         let size = gs.font_size;
         let scale: Matrix = [size * gs.scaling, 0.0, 0.0, size, 0.0, gs.rise];

@@ -32,8 +32,15 @@ pub(crate) struct Font<'a> {
     to_unicode: Option<ToUnicode>,
     /// /Encoding of a simple font, as lopdf decodes it.
     encoding: Option<Encoding<'a>>,
+    /// The encoding built into an embedded Type1 program (TeX fonts have no /Encoding), as the
+    /// text of each code.
+    builtin: Option<Vec<Option<String>>>,
     /// The codes are UTF-16 (UniGB-UCS2-H, UniGB-UTF16-H).
     utf16_codes: bool,
+    /// For simple fonts, the text of each of the 256 codes, decoded once at load.
+    decoded: Option<Vec<Option<String>>>,
+    /// The font writes vertically (its CMap name ends in `-V`).
+    pub(crate) vertical: bool,
     /// Whether any source maps this font's codes to Unicode.
     pub(crate) mappable: bool,
     /// Scale from glyph-space widths to text space: 1/1000, or FontMatrix[0] for Type3.
@@ -75,7 +82,7 @@ impl<'a> Font<'a> {
         let subtype = dict.get(b"Subtype").and_then(Object::as_name).unwrap_or(b"");
         let to_unicode = to_unicode(doc, dict, max_stream);
         match subtype {
-            b"Type0" => Self::composite(doc, dict, to_unicode),
+            b"Type0" => Self::composite(doc, dict, to_unicode, max_stream),
             _ => Self::simple(doc, dict, to_unicode, subtype == b"Type3", max_stream),
         }
     }
@@ -95,7 +102,12 @@ impl<'a> Font<'a> {
         let descriptor = deref(doc, dict.get(b"FontDescriptor").ok()).and_then(|o| o.as_dict().ok());
         let missing = descriptor.and_then(|d| number(doc, d.get(b"MissingWidth").ok())).unwrap_or(0.0);
         let base = dict.get(b"BaseFont").and_then(Object::as_name).unwrap_or(b"");
-        let encoding = if dict.has(b"Encoding") || to_unicode.is_none() {
+        let builtin = if dict.has(b"Encoding") || to_unicode.is_some() {
+            None
+        } else {
+            builtin_encoding(doc, descriptor, max_stream).map(|names| glyph_texts(doc, &names))
+        };
+        let encoding = if dict.has(b"Encoding") || (to_unicode.is_none() && builtin.is_none()) {
             // lopdf falls back to StandardEncoding on a broken /Encoding, as viewers do.
             dict.get_font_encoding_with_limit(doc, max_stream).ok()
         } else {
@@ -112,28 +124,44 @@ impl<'a> Font<'a> {
             let (a, d) = vertical_metrics(doc, descriptor);
             (0.001, a, d)
         };
-        let mappable = to_unicode.is_some() || encoding.is_some();
-        Font {
+        let mappable = to_unicode.is_some() || encoding.is_some() || builtin.is_some();
+        let mut font = Font {
             kind: if type3 { FontKind::Type3 } else { FontKind::Simple },
             codespace: vec![(0, 0xFF, 1)],
             widths: Widths::Simple { first, widths, standard: standard_metrics(base), missing },
             to_unicode,
             encoding,
+            builtin,
+            decoded: None,
+            vertical: false,
             utf16_codes: false,
             mappable,
             width_scale,
             ascent,
             descent,
-        }
+        };
+        // One byte per code: decoding all 256 once is cheaper than once per glyph.
+        let decoded =
+            (0..=255u8).map(|b| font.decode(&Code { start: 0, end: 1, value: u32::from(b) }, &[b])).collect();
+        font.decoded = Some(decoded);
+        font
     }
 
-    fn composite(doc: &'a Document, dict: &'a Dictionary, to_unicode: Option<ToUnicode>) -> Font<'a> {
+    fn composite(
+        doc: &'a Document,
+        dict: &'a Dictionary,
+        to_unicode: Option<ToUnicode>,
+        max_stream: usize,
+    ) -> Font<'a> {
         let encoding = deref(doc, dict.get(b"Encoding").ok());
         let cmap_name = encoding.and_then(|o| o.as_name().ok()).unwrap_or(b"");
         let utf16_codes = matches!(cmap_name, b"UniGB-UCS2-H" | b"UniGB-UTF16-H");
         let codespace = match encoding {
             Some(Object::Stream(stream)) => {
-                let parsed = stream.decompressed_content().map(|c| codespace_ranges(&c)).unwrap_or_default();
+                let parsed = stream
+                    .decompressed_content_with_limit(max_stream)
+                    .map(|c| codespace_ranges(&c))
+                    .unwrap_or_default();
                 if parsed.is_empty() { vec![(0, 0xFFFF, 2)] } else { parsed }
             }
             // Identity and the UCS-2 CMaps are two bytes; other predefined CMaps are assumed
@@ -160,6 +188,9 @@ impl<'a> Font<'a> {
             widths: Widths::Composite { ranges, default, ucs2_cids: utf16_codes },
             to_unicode,
             encoding: None,
+            builtin: None,
+            decoded: None,
+            vertical: cmap_name.ends_with(b"-V"),
             utf16_codes,
             mappable,
             width_scale: 0.001,
@@ -226,6 +257,13 @@ impl<'a> Font<'a> {
 
     /// The Unicode text of a code, or `None` when no source maps it.
     pub(crate) fn text(&self, code: &Code, bytes: &[u8]) -> Option<String> {
+        match &self.decoded {
+            Some(table) => table.get(code.value as usize).cloned().flatten(),
+            None => self.decode(code, bytes),
+        }
+    }
+
+    fn decode(&self, code: &Code, bytes: &[u8]) -> Option<String> {
         let code_bytes = bytes.get(code.start..code.end)?;
         if let Some(text) = self.to_unicode.as_ref().and_then(|m| m.get(code))
             && !text.is_empty()
@@ -235,6 +273,9 @@ impl<'a> Font<'a> {
         if self.utf16_codes {
             let unit = u16::try_from(code.value).ok()?;
             return char::decode_utf16([unit]).next()?.ok().map(String::from);
+        }
+        if let Some(table) = &self.builtin {
+            return table.get(code.value as usize).cloned().flatten();
         }
         let encoding = self.encoding.as_ref()?;
         let text = encoding.bytes_to_string(code_bytes).ok()?;
@@ -441,15 +482,96 @@ fn cmap_tokens(bytes: &[u8]) -> Vec<CMapToken> {
             }
             b if b.is_ascii_whitespace() || b == b'/' || b == b'{' || b == b'}' => i += 1,
             _ => {
+                // A word runs to the next delimiter; a stray delimiter no arm above takes (a
+                // lone `)` or NUL) is skipped, so every turn of the loop consumes a byte.
                 let start = i;
+                i += 1;
                 while i < bytes.len() && !b"<>[]()/%{} \t\r\n\x0c\0".contains(&bytes[i]) {
                     i += 1;
                 }
-                tokens.push(CMapToken::Word(String::from_utf8_lossy(&bytes[start..i]).into_owned()));
+                if !b"()\0".contains(&bytes[start]) {
+                    tokens.push(CMapToken::Word(String::from_utf8_lossy(&bytes[start..i]).into_owned()));
+                }
             }
         }
     }
     tokens
+}
+
+/// The built-in encoding of an embedded Type1 font program: the `dup <code> /<name> put`
+/// entries of its clear-text part. `None` when the font is not embedded Type1 or uses
+/// StandardEncoding.
+fn builtin_encoding(
+    doc: &Document,
+    descriptor: Option<&Dictionary>,
+    max_stream: usize,
+) -> Option<Vec<(u8, Vec<u8>)>> {
+    let program = deref(doc, descriptor?.get(b"FontFile").ok())?.as_stream().ok()?;
+    let bytes = if program.dict.get(b"Filter").is_ok() {
+        program.decompressed_content_with_limit(max_stream).ok()?
+    } else {
+        program.content.clone()
+    };
+    // The encoding is in the clear-text part, before `eexec` starts the encrypted one.
+    let clear = bytes.windows(5).position(|w| w == b"eexec").map_or(&bytes[..], |end| &bytes[..end]);
+    let clear = String::from_utf8_lossy(clear);
+    let after = clear.split_once("/Encoding")?.1;
+    if after.trim_start().starts_with("StandardEncoding") {
+        return None;
+    }
+    let words: Vec<&str> = after.split_whitespace().take_while(|w| *w != "readonly" && *w != "def").collect();
+    let mut entries = Vec::new();
+    for window in words.windows(4) {
+        if let ["dup", code, name, "put"] = window
+            && let (Ok(code), Some(name)) = (code.parse::<u8>(), name.strip_prefix('/'))
+        {
+            entries.push((code, name.as_bytes().to_vec()));
+        }
+    }
+    (!entries.is_empty()).then_some(entries)
+}
+
+/// The text of each code given its glyph name: `uniXXXX` and `uXXXX` names directly, other
+/// names through lopdf's glyph list (asked one name at a time, since lopdf rejects a whole
+/// /Differences array for one name it does not know).
+fn glyph_texts(doc: &Document, names: &[(u8, Vec<u8>)]) -> Vec<Option<String>> {
+    let mut table = vec![None; 256];
+    for (code, name) in names {
+        let text = glyph_name_text(name).or_else(|| {
+            let mut probe = Dictionary::new();
+            probe.set("Type", Object::Name(b"Font".to_vec()));
+            let differences = vec![Object::Integer(i64::from(*code)), Object::Name(name.clone())];
+            let mut encoding = Dictionary::new();
+            encoding.set("Differences", differences);
+            probe.set("Encoding", encoding);
+            match probe.get_font_encoding(doc) {
+                Ok(e @ Encoding::Differences(_)) => {
+                    e.bytes_to_string(&[*code]).ok().filter(|t| !t.is_empty())
+                }
+                _ => None,
+            }
+        });
+        table[usize::from(*code)] = text;
+    }
+    table
+}
+
+/// `uniXXXX` (one or more UTF-16 units) and `uXXXX`–`uXXXXXX` glyph names.
+fn glyph_name_text(name: &[u8]) -> Option<String> {
+    let name = std::str::from_utf8(name).ok()?;
+    if let Some(hex) = name.strip_prefix("uni")
+        && hex.len() % 4 == 0
+        && !hex.is_empty()
+    {
+        let units: Option<Vec<u16>> =
+            (0..hex.len()).step_by(4).map(|i| u16::from_str_radix(hex.get(i..i + 4)?, 16).ok()).collect();
+        return String::from_utf16(&units?).ok();
+    }
+    let hex = name.strip_prefix('u')?;
+    if (4..=6).contains(&hex.len()) {
+        return char::from_u32(u32::from_str_radix(hex, 16).ok()?).map(String::from);
+    }
+    None
 }
 
 /// Reads `begincodespacerange` sections of an embedded CMap: `<lo> <hi>` pairs whose hex length
@@ -565,6 +687,47 @@ mod tests {
         assert_eq!(get(0x13), None);
         // A one-byte code is not the two-byte code of the same value.
         assert_eq!(map.get(&Code { start: 0, end: 1, value: 3 }), None);
+    }
+
+    #[test]
+    fn the_builtin_encoding_of_a_type1_program_is_read_from_its_clear_text() {
+        let mut doc = Document::new();
+        let program =
+            b"%!PS-AdobeFont-1.0: CMSY10\n/Encoding 256 array\n0 1 255 {1 index exch /.notdef put} for\n\
+            dup 15 /bullet put\ndup 46 /period put\nreadonly def\ncurrentfile eexec\n\x8a\x02dup 99 /x put";
+        let file = doc.add_object(lopdf::Stream::new(Dictionary::new(), program.to_vec()));
+        let mut descriptor = Dictionary::new();
+        descriptor.set("FontFile", file);
+        let entries = builtin_encoding(&doc, Some(&descriptor), 1 << 20).unwrap();
+        assert_eq!(entries, vec![(15, b"bullet".to_vec()), (46, b"period".to_vec())]);
+        let mut standard = Dictionary::new();
+        let file =
+            doc.add_object(lopdf::Stream::new(Dictionary::new(), b"/Encoding StandardEncoding def".to_vec()));
+        standard.set("FontFile", file);
+        assert_eq!(builtin_encoding(&doc, Some(&standard), 1 << 20), None);
+    }
+
+    #[test]
+    fn glyph_names_map_to_text() {
+        let doc = Document::new();
+        let names = [
+            (46, b"period".to_vec()),
+            (15, b"bullet".to_vec()),
+            (1, b"uni673A".to_vec()),
+            (2, b"zz9".to_vec()),
+        ];
+        let table = glyph_texts(&doc, &names);
+        assert_eq!(table[46].as_deref(), Some("."));
+        assert_eq!(table[15].as_deref(), Some("•"));
+        assert_eq!(table[1].as_deref(), Some("机"));
+        assert_eq!(table[2], None);
+    }
+
+    // Regression: a stray `)` or NUL in a ToUnicode CMap made the tokenizer loop forever.
+    #[test]
+    fn a_cmap_with_stray_delimiters_is_tokenized_to_the_end() {
+        let map = ToUnicode::parse(b"1 beginbfchar ) \0 <01> <0041> endbfchar )");
+        assert_eq!(map.get(&Code { start: 0, end: 1, value: 1 }).as_deref(), Some("A"));
     }
 
     #[test]

@@ -16,6 +16,9 @@ use crate::limits::Limits;
 
 /// Most entries read from one name tree or field tree.
 const MAX_TREE_ENTRIES: usize = 100_000;
+/// Most bytes decompressed from one text stream (a script, rich text): far above any real one,
+/// and a bound on what a crafted stream can inflate to.
+const MAX_TEXT_STREAM: usize = 16 << 20;
 
 /// Collects the hidden items of the document (not of its pages' content).
 pub(crate) fn collect(doc: &Document, pages: &[(u32, ObjectId)], limits: &Limits) -> Vec<HiddenItem> {
@@ -41,7 +44,7 @@ pub(crate) fn collect(doc: &Document, pages: &[(u32, ObjectId)], limits: &Limits
                 });
             }
         }
-        if let Some(action) = catalog.get(b"OpenAction").ok() {
+        if let Ok(action) = catalog.get(b"OpenAction") {
             actions(doc, "OpenAction", action, Location::part("OpenAction"), limits, &mut items);
         }
         if let Some(aa) = deref(doc, catalog.get(b"AA").ok()).and_then(|o| o.as_dict().ok()) {
@@ -57,7 +60,79 @@ pub(crate) fn collect(doc: &Document, pages: &[(u32, ObjectId)], limits: &Limits
     for &(number, page) in pages {
         page_items(doc, number, page, limits, &mut items);
     }
+    outline(doc, limits, &mut items);
+    alternate_texts(doc, &mut items);
     items
+}
+
+/// The bookmark titles, one item: viewers show them beside the page, but they are not on it,
+/// so a secret in a title would otherwise escape review.
+fn outline(doc: &Document, limits: &Limits, items: &mut Vec<HiddenItem>) {
+    let Some(root) = doc.catalog().ok().and_then(|c| deref(doc, c.get(b"Outlines").ok())) else { return };
+    let Ok(root) = root.as_dict() else { return };
+    let mut titles = Vec::new();
+    let mut visited = HashSet::new();
+    let mut pending: Vec<(&Object, usize)> = root.get(b"First").ok().map(|f| (f, 0)).into_iter().collect();
+    while let Some((node, depth)) = pending.pop() {
+        if depth > limits.max_depth || titles.len() > MAX_TREE_ENTRIES {
+            break;
+        }
+        if let Object::Reference(id) = node
+            && !visited.insert(*id)
+        {
+            continue;
+        }
+        let Some(dict) = deref(doc, Some(node)).and_then(|o| o.as_dict().ok()) else { continue };
+        if let Some(title) = string_entry(doc, dict, b"Title") {
+            titles.push(title);
+        }
+        // Depth first, in order: the next sibling waits under the first child.
+        if let Ok(next) = dict.get(b"Next") {
+            pending.push((next, depth));
+        }
+        if let Ok(first) = dict.get(b"First") {
+            pending.push((first, depth + 1));
+        }
+    }
+    if !titles.is_empty() {
+        items.push(HiddenItem {
+            kind: HiddenKind::Metadata,
+            label: "bookmarks (document outline)".into(),
+            text: titles.join("\n"),
+            location: Location::part("Outlines"),
+        });
+    }
+}
+
+/// Alternate and replacement text (/ActualText, /Alt) of structure elements and marked content
+/// property lists held as objects: screen readers and copy-paste use it instead of the drawn
+/// glyphs, so it can say something the page does not.
+fn alternate_texts(doc: &Document, items: &mut Vec<HiddenItem>) {
+    let mut texts = Vec::new();
+    for object in doc.objects.values() {
+        let dict = match object {
+            Object::Dictionary(d) => d,
+            Object::Stream(s) => &s.dict,
+            _ => continue,
+        };
+        // /E (an abbreviation's expansion) only means that in a structure element.
+        let structure = dict.has(b"S") && dict.has(b"P");
+        for key in [&b"ActualText"[..], b"Alt", b"E"] {
+            if (key != b"E" || structure)
+                && let Some(text) = string_entry(doc, dict, key)
+            {
+                texts.push(text);
+            }
+        }
+    }
+    if !texts.is_empty() {
+        items.push(HiddenItem {
+            kind: HiddenKind::HiddenText,
+            label: "alternate text (ActualText, Alt)".into(),
+            text: texts.join("\n"),
+            location: Location::part("StructTreeRoot"),
+        });
+    }
 }
 
 /// Each Info field is its own item, so a finding names the field.
@@ -197,7 +272,10 @@ pub(crate) fn text_string(doc: &Document, object: &Object) -> Option<String> {
         Object::String(..) => lopdf::decode_text_string(deref(doc, Some(object))?).ok(),
         Object::Name(name) => Some(String::from_utf8_lossy(name).into_owned()),
         Object::Stream(stream) => {
-            let bytes = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+            let bytes = match stream.dict.get(b"Filter") {
+                Ok(_) => stream.decompressed_content_with_limit(MAX_TEXT_STREAM).ok()?,
+                Err(_) => stream.content.clone(),
+            };
             Some(String::from_utf8_lossy(&bytes).into_owned())
         }
         _ => None,
@@ -274,9 +352,10 @@ fn javascript(doc: &Document, action: &Object, limits: &Limits) -> Option<String
     let js = deref(doc, dict.get(b"JS").ok())?;
     match js {
         Object::Stream(stream) => {
-            let bytes = stream
-                .decompressed_content_with_limit(limits.max_part_bytes as usize)
-                .unwrap_or_else(|_| stream.content.clone());
+            let bytes = match stream.dict.get(b"Filter") {
+                Ok(_) => stream.decompressed_content_with_limit(limits.max_part_bytes as usize).ok()?,
+                Err(_) => stream.content.clone(),
+            };
             Some(String::from_utf8_lossy(&bytes).into_owned())
         }
         other => text_string(doc, other),
@@ -312,8 +391,10 @@ fn actions(
                 text: javascript(doc, current, limits).unwrap_or_default(),
                 location: location.clone(),
             }),
+            // A link's target is part of the annotation; a URI opened by a document or page
+            // action runs by itself, like a script.
             b"URI" => items.push(HiddenItem {
-                kind: HiddenKind::Script,
+                kind: if label.contains("annotation") { HiddenKind::Annotation } else { HiddenKind::Script },
                 label: format!("{label}: opens a web address"),
                 text: string_entry(doc, dict, b"URI").unwrap_or_default(),
                 location: location.clone(),
@@ -418,10 +499,10 @@ fn page_items(doc: &Document, number: u32, page: ObjectId, limits: &Limits, item
         }
         let location =
             Location { page: Some(number), part: Some(format!("annotation {}", k + 1)), paragraph: None };
-        if subtype == "FileAttachment" {
-            if let Ok(fs) = a.get(b"FS") {
-                items.push(attachment(doc, "attachment", fs, location.clone()));
-            }
+        if subtype == "FileAttachment"
+            && let Ok(fs) = a.get(b"FS")
+        {
+            items.push(attachment(doc, "attachment", fs, location.clone()));
         }
         let mut parts = Vec::new();
         for key in [&b"Contents"[..], b"RC", b"Subj"] {

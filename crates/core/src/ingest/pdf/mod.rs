@@ -96,8 +96,9 @@ fn read_document(bytes: &[u8], limits: &Limits, with_revisions: bool) -> Result<
     let mut builder = DocumentBuilder::new(Format::Pdf);
     let mut geometry = Vec::with_capacity(pages.len());
     let mut hidden = Vec::new();
+    let mut fonts = content::Fonts::default();
     for &(number, page_id) in &pages {
-        let content = content::interpret_page(&doc, page_id, number, limits)?;
+        let content = content::interpret_page(&doc, page_id, number, limits, &mut fonts)?;
         let page_index = number.saturating_sub(1);
         let visible: Vec<usize> = select(&content.glyphs, Visibility::Visible);
         for line in text::lines(&content.glyphs, &visible) {
@@ -122,6 +123,14 @@ fn read_document(bytes: &[u8], limits: &Limits, with_revisions: bool) -> Result<
                     location: Location::page(number),
                 });
             }
+        }
+        if !content.alternate.is_empty() {
+            hidden.push(HiddenItem {
+                kind: HiddenKind::HiddenText,
+                label: format!("alternate text of marked content on page {number}"),
+                text: content.alternate.join("\n"),
+                location: Location::page(number),
+            });
         }
         if content.unmapped {
             hidden.push(HiddenItem {
@@ -185,12 +194,14 @@ fn earlier_revisions(
     let current_lines: std::collections::HashSet<&str> = current.text().lines().map(str::trim).collect();
     let mut items = Vec::new();
     let ends = eof_offsets(bytes);
-    let mut revision = 0;
-    for &end in ends.iter().take(ends.len().saturating_sub(1)) {
+    // Each earlier revision is a full read of a prefix: a file with thousands of `%%EOF` markers
+    // must not cost thousands of reads, so only the last few are read and diffed.
+    let earlier_ends = &ends[..ends.len().saturating_sub(1)];
+    let skipped = earlier_ends.len().saturating_sub(MAX_REVISIONS_READ);
+    for (k, &end) in earlier_ends.iter().enumerate().skip(skipped) {
+        let revision = k + 1;
         let prefix = &bytes[..end];
-        let earlier = guarded(|| read_document(prefix, limits, false));
-        let Ok(earlier) = earlier else { continue };
-        revision += 1;
+        let Ok(earlier) = guarded(|| read_document(prefix, limits, false)) else { continue };
         let removed: Vec<&str> = earlier
             .visible_text()
             .lines()
@@ -214,6 +225,9 @@ fn earlier_revisions(
     }
     items
 }
+
+/// Most earlier revisions read back and compared with the final one.
+const MAX_REVISIONS_READ: usize = 8;
 
 /// Byte offsets just past each `%%EOF` marker (and its line end).
 fn eof_offsets(bytes: &[u8]) -> Vec<usize> {

@@ -23,6 +23,9 @@ pub(crate) enum Piece {
 pub(crate) struct Line {
     pub(crate) pieces: Vec<Piece>,
     pub(crate) joins_next: bool,
+    /// The hyphen glyph dropped from the end of a joined line (the redactor removes it with a
+    /// word it splits).
+    pub(crate) hyphen: Option<usize>,
 }
 
 /// Glyphs sharing a direction and a baseline.
@@ -36,6 +39,8 @@ struct Group {
 
 /// A gap wider than this fraction of the font size between two glyphs reads as a word space.
 const SPACE_GAP: f32 = 0.25;
+/// How many of the most recent lines a glyph may join.
+const RECENT_LINES: usize = 64;
 /// Glyphs whose baselines differ by less than this fraction of the font size share a line.
 const SAME_LINE: f32 = 0.4;
 
@@ -60,10 +65,12 @@ pub(crate) fn lines(glyphs: &[Glyph], selected: &[usize]) -> Vec<Line> {
         }
         let (direction, u, v) = frame(g);
         let size = g.size.abs().max(1.0);
-        let found = groups
-            .iter_mut()
-            .rev()
-            .find(|l| l.direction == direction && (v - l.v).abs() < SAME_LINE * size.min(l.size).max(1.0));
+        // Only the most recent lines are tried: drawing order rarely jumps back further, and a
+        // page of glyphs each on its own baseline must not make this quadratic.
+        let found =
+            groups.iter_mut().rev().take(RECENT_LINES).find(|l| {
+                l.direction == direction && (v - l.v).abs() < SAME_LINE * size.min(l.size).max(1.0)
+            });
         match found {
             Some(line) => line.members.push((u, i)),
             None => groups.push(Group { direction, v, size, members: vec![(u, i)] }),
@@ -96,7 +103,7 @@ pub(crate) fn lines(glyphs: &[Glyph], selected: &[usize]) -> Vec<Line> {
             pieces.push(Piece::Glyph(i));
             previous = Some((u + g.advance, g));
         }
-        lines.push(Line { pieces, joins_next: false });
+        lines.push(Line { pieces, joins_next: false, hyphen: None });
     }
 
     // A line ending in "letter-" followed by a line starting with a lowercase letter is one word
@@ -109,7 +116,10 @@ pub(crate) fn lines(glyphs: &[Glyph], selected: &[usize]) -> Vec<Line> {
             && matches!(last_char(glyphs, pieces[n - 1]), Some('-' | '\u{00AD}'))
             && last_char(glyphs, pieces[n - 2]).is_some_and(char::is_alphabetic);
         if hyphen && first_next.is_some_and(char::is_lowercase) {
-            lines[k].pieces.pop();
+            lines[k].hyphen = match lines[k].pieces.pop() {
+                Some(Piece::Glyph(i)) => Some(i),
+                _ => None,
+            };
             lines[k].joins_next = true;
         }
     }
