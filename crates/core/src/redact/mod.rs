@@ -17,6 +17,7 @@ mod pdf;
 mod plan;
 mod text;
 
+pub(crate) use plan::label;
 pub use plan::{MarkStyle, PlannedArea, PlannedRange, RedactionPlan};
 
 use crate::document::Format;

@@ -17,6 +17,12 @@ pub enum MarkStyle {
     Label,
 }
 
+/// The label that stands for a removed passage under [`MarkStyle::Label`], naming its reason.
+/// One function, because the verifier must recognise exactly what the redactors write.
+pub(crate) fn label(reason: &str) -> String {
+    format!("[删除: {reason}]")
+}
+
 /// A character range of [`Document::text`] to remove, with the reason code behind it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedRange {

@@ -468,13 +468,13 @@ pub(crate) fn find_phrase(text: &str, phrase: &str, every: bool) -> Vec<(usize, 
     let mut from = 0;
     while let Some(at) = folded.text.get(from..).and_then(|rest| rest.find(&needle)) {
         let byte = from + at;
-        let first = folded.text[..byte].chars().count();
+        let first = folded.bytes.partition_point(|&b| (b as usize) < byte);
         let (Some(&start), Some(&last)) =
             (folded.origin.get(first), folded.origin.get(first + needle_chars - 1))
         else {
             break;
         };
-        ranges.push((start, last + 1));
+        ranges.push((start as usize, last as usize + 1));
         if !every {
             break;
         }

@@ -9,8 +9,8 @@
 use super::package::Package;
 use super::xml::{self, Cursor, Node, Ns};
 use crate::document::{Format, HiddenItem, HiddenKind, Location};
-use crate::ingest::image::Photo;
 use crate::error::Result;
+use crate::ingest::image::Photo;
 use crate::limits::Limits;
 
 /// `docProps/app.xml` elements that identify people or places; the rest (application name,

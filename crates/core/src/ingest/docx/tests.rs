@@ -208,10 +208,7 @@ fn embedded_photo_metadata_is_read_by_the_photo_reader() {
     let document = read_docx(&bytes);
     let got: Vec<(HiddenKind, &str)> =
         document.hidden_items().iter().map(|i| (i.kind, i.text.as_str())).collect();
-    assert_eq!(
-        got,
-        [(HiddenKind::ImageMetadata, "Cam"), (HiddenKind::ReviewByEye, "")]
-    );
+    assert_eq!(got, [(HiddenKind::ImageMetadata, "Cam"), (HiddenKind::ReviewByEye, "")]);
 }
 
 #[test]

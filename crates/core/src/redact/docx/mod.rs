@@ -20,7 +20,7 @@ use std::io::Write;
 
 use story::{AtomPlan, Edit};
 
-use super::plan::{MarkStyle, RedactionPlan};
+use super::plan::{MarkStyle, RedactionPlan, label};
 use super::text::BLOCK;
 use crate::document::{Document, Origin};
 use crate::error::{Error, ErrorKind, Result};
@@ -183,7 +183,7 @@ fn plan_atoms(document: &Document, plan: &RedactionPlan, stories: &mut [StoryPar
                     story.plan.marks.insert(at, BLOCK.to_string().repeat(atoms.len()));
                 }
                 (MarkStyle::Label, Some(at)) if !label_placed => {
-                    story.plan.marks.insert(at, format!("[删除: {reason}]"));
+                    story.plan.marks.insert(at, label(&reason));
                     label_placed = true;
                 }
                 _ => {}
