@@ -321,3 +321,60 @@ fn no_mosaic_when_the_earlier_export_redacted_its_piece_or_the_draft_adds_nothin
     let repeat = ws.import(&o.drafter, "d.txt", "95837部队再次开放。\n".as_bytes(), None).unwrap();
     assert!(ws.findings(repeat.document).unwrap().iter().all(|f| f.finding.category != "mosaic"));
 }
+
+#[test]
+fn a_workspace_is_created_once_and_an_interrupted_creation_can_be_completed() {
+    let o = office();
+    let error = Workspace::create(o.ws.dir(), "admin2", PASS).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Workspace);
+    assert!(error.message().contains("already holds a Vetted workspace"), "{error}");
+
+    // A creation killed after the schema but before the first user leaves no users behind.
+    let dir = tempfile::tempdir().unwrap();
+    drop(crate::store::Store::create(dir.path()).unwrap());
+    Workspace::create(dir.path(), "admin", PASS).unwrap().sign_in("admin", PASS).unwrap();
+}
+
+#[test]
+fn from_the_third_failure_on_sign_in_slows_down_and_success_resets_the_count() {
+    let o = office();
+    for _ in 0..3 {
+        assert_eq!(kinds(o.ws.sign_in("rita", "wrong")), ErrorKind::Authentication);
+    }
+    let started = std::time::Instant::now();
+    o.ws.sign_in("rita", PASS).unwrap();
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+    let started = std::time::Instant::now();
+    o.ws.sign_in("rita", PASS).unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+}
+
+#[test]
+fn two_connections_deciding_at_once_lose_no_decision() {
+    let o = office();
+    let text: String = (0..20).map(|i| format!("第{i}处95837部队。")).collect();
+    let doc = o.ws.import(&o.drafter, "many.txt", text.as_bytes(), None).unwrap().document;
+    assert_eq!(o.ws.findings(doc).unwrap().len(), 20);
+    std::thread::scope(|scope| {
+        for parity in [0, 1] {
+            let dir = o.ws.dir().to_path_buf();
+            scope.spawn(move || {
+                // Each thread has its own connection, as two processes would.
+                let ws = Workspace::open(&dir).unwrap();
+                let rita = ws.sign_in("rita", PASS).unwrap();
+                for id in (1..=20).filter(|id| id % 2 == parity) {
+                    let decision = if parity == 0 {
+                        Decision::Redact { reason: None }
+                    } else {
+                        Decision::Keep { reason: "已公开".into() }
+                    };
+                    ws.decide(&rita, doc, &Selection::Ids(vec![id]), &decision).unwrap();
+                }
+            });
+        }
+    });
+    let expected: Vec<FindingStatus> =
+        (1..=20).map(|id| if id % 2 == 0 { FindingStatus::Redact } else { FindingStatus::Keep }).collect();
+    assert_eq!(statuses(&o.ws, doc), expected);
+    assert!(matches!(o.ws.verify_audit().unwrap(), ChainStatus::Intact { .. }));
+}

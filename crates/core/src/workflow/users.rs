@@ -219,6 +219,13 @@ fn insert_user(tx: &Transaction<'_>, name: &str, roles: &[Role], passphrase: &st
 
 pub(super) fn create_first_admin(workspace: &Workspace, name: &str, passphrase: &str) -> Result<()> {
     let tx = workspace.store().write()?;
+    let has_users: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |row| row.get(0))?;
+    if has_users {
+        return Err(Error::new(
+            ErrorKind::Workspace,
+            format!("{} already holds a Vetted workspace", workspace.dir().display()),
+        ));
+    }
     insert_user(&tx, name, &[Role::Admin], passphrase)?;
     log(&tx, name, "workspace_created", None, json!({ "schema_version": crate::store::SCHEMA_VERSION }))?;
     log(&tx, name, "user_added", None, json!({ "user": name, "roles": [Role::Admin] }))?;
