@@ -149,6 +149,18 @@ fn a_wrong_passphrase_exits_one_and_is_logged() {
 }
 
 #[test]
+fn a_workspace_is_initialized_only_once() {
+    let office = Office::new();
+    let out = office
+        .command(None)
+        .args(["init", "--admin", "eve"])
+        .env("VETTED_NEW_PASSPHRASE", "x")
+        .output()
+        .unwrap();
+    assert!(refused(&out, "a second init").contains("already holds a Vetted workspace"));
+}
+
+#[test]
 fn an_older_binary_refuses_a_newer_database() {
     let office = Office::new();
     office.database().pragma_update(None, "user_version", 999).unwrap();
