@@ -3,12 +3,14 @@
 
 use super::{Office, refused};
 
-/// A workspace holding D1, drafted by `dora`, with a mark by `rita` (so it can be submitted).
+/// A workspace holding D1, drafted by `dora`, reviewed by `rita` (a mark, and every finding
+/// the rules made redacted) so that it can be submitted.
 fn with_document() -> (Office, String) {
     let office = Office::new();
     let draft = office.write("n.txt", "通知：95837部队将于下月开放。\n");
     let doc = office.import(&draft);
     office.ok_as("rita", &["mark", &doc, "--text", "95837部队", "--reason", "国家秘密"]);
+    office.ok_as("rita", &["decide", &doc, "--redact", "all"]);
     (office, doc)
 }
 
@@ -58,6 +60,7 @@ fn the_drafter_can_neither_review_nor_approve_their_own_revision() {
             ),
         ],
     );
+    office.ok_as("rita", &["decide", &own_doc, "--redact", "all"]);
     office.ok_as("rita", &["submit", &own_doc]);
     check_refusals(
         &office,

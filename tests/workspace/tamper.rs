@@ -9,6 +9,7 @@ fn busy_workspace() -> Office {
     let office = Office::new();
     let doc = office.import(&office.write("n.txt", "通知：95837部队将于下月开放。\n"));
     office.ok_as("rita", &["mark", &doc, "--text", "95837部队", "--reason", "state_secret"]);
+    office.ok_as("rita", &["decide", &doc, "--redact", "all"]);
     office.ok_as("rita", &["submit", &doc]);
     office.ok_as("alan", &["approve", &doc]);
     office.ok_as("alan", &["export", &doc, "--out", office.path("p.txt").to_str().unwrap()]);

@@ -22,8 +22,10 @@ use crate::error::Result;
 /// Adjust here when the detection engine names its categories differently.
 pub const MOSAIC_GROUPS: &[(&str, &str)] = &[
     ("military_unit", "unit"),
+    ("military_facility", "unit"),
     ("restricted_area", "place"),
     ("coordinates", "place"),
+    ("delivery_site", "place"),
     ("technical_parameter", "equipment"),
     ("equipment", "equipment"),
 ];
