@@ -164,6 +164,32 @@ fn a_workspace_is_initialized_only_once() {
 }
 
 #[test]
+fn a_user_changes_their_own_passphrase_and_a_disabled_user_cannot_sign_in() {
+    let office = Office::new();
+    let new = "rita's new passphrase";
+    let out = office
+        .command(Some("rita"))
+        .args(["user", "passwd", "--as", "rita"])
+        .env("VETTED_NEW_PASSPHRASE", new)
+        .output()
+        .unwrap();
+    super::succeeded(&out, "user passwd");
+    assert!(office.refused_as("rita", &["submit", "D1"]).contains("sign-in failed for rita"));
+    // Signed in with the new passphrase, she is refused for her role, not at the door.
+    let out = office
+        .command(None)
+        .env("VETTED_PASSPHRASE", new)
+        .args(["user", "disable", "otto", "--as", "rita"])
+        .output()
+        .unwrap();
+    assert!(refused(&out, "disable by a reviewer").contains("needs the admin role"));
+
+    office.ok_as("root", &["user", "disable", "otto"]);
+    assert!(office.ok(&["user", "list"]).contains("otto                 auditor  (disabled)"));
+    assert!(office.refused_as("otto", &["submit", "D1"]).contains("user otto is disabled"));
+}
+
+#[test]
 fn an_older_binary_refuses_a_newer_database() {
     let office = Office::new();
     office.database().pragma_update(None, "user_version", 999).unwrap();
