@@ -99,6 +99,12 @@ fn walk(fixture: &Fixture) {
     let verified = office.ok(&["audit", "verify"]);
     let entries = office.actions(None).len();
     assert!(verified.contains(&format!("intact: {entries} entries, head ")), "{verified}");
+    let status: serde_json::Value = serde_json::from_str(&office.ok(&["audit", "verify", "--json"])).unwrap();
+    assert_eq!(
+        (status["status"].as_str(), status["entries"].as_u64()),
+        (Some("intact"), Some(entries as u64))
+    );
+    assert!(verified.trim_end().ends_with(status["head"].as_str().unwrap()), "{verified} / {status}");
     assert_eq!(
         office.actions(Some(&doc)),
         ["import", "scan", "mark", "decide", "submit", "approve", "export"],

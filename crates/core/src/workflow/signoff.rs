@@ -184,11 +184,16 @@ impl Workspace {
                 let plan = plan_of(&tx, revision.row_id)?;
                 (revision, plan)
             };
-            let original = self.store().blobs().get(&revision.sha256)?;
-            let export = match redact(&original, revision.format, &plan, &self.limits) {
+            let redacted = self
+                .store()
+                .blobs()
+                .get(&revision.sha256)
+                .and_then(|original| redact(&original, revision.format, &plan, &self.limits));
+            let export = match redacted {
                 Ok(export) => export,
                 Err(error) => {
-                    // A blocked export is itself part of the record: someone tried to publish.
+                    // A blocked export is itself part of the record: someone tried to publish,
+                    // and the redactor, the verification or the stored original said no.
                     let tx = self.store().write()?;
                     let actor = acting(&tx, session)?;
                     log(
