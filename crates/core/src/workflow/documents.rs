@@ -147,8 +147,8 @@ impl Workspace {
             acting(self.store().conn(), session)?.require_document_role(Role::Drafter, "import documents")?;
             // Read and scan before taking the write lock: a slow 300-page PDF must not block the
             // other users of the workspace. The lock is taken only to record the result.
-            let document = ingest::read(bytes, Some(file_name), &self.limits)?;
-            let mut findings = (self.scanner)(&document, &self.rules);
+            let read = ingest::read(bytes, Some(file_name), &self.limits)?;
+            let mut findings = (self.scanner)(&read, &self.rules);
             let sha256 = self.store().blobs().put(bytes)?;
 
             let tx = self.store().write()?;
@@ -169,102 +169,96 @@ impl Workspace {
                     ),
                 ));
             }
-            let (document_id, number) = match &previous {
-                Some(previous) => (previous.document, previous.number + 1),
+            let (document, number, voided) = match &previous {
+                Some(previous) => (previous.document, previous.number + 1, supersede(&tx, previous)?),
                 None => {
                     tx.execute(
                         "INSERT INTO documents (name, created_by, created_at) VALUES (?1, ?2, ?3)",
                         params![file_name, actor.id, utc_now()],
                     )?;
-                    (DocumentId::new(tx.last_insert_rowid()), 1)
+                    (DocumentId::new(tx.last_insert_rowid()), 1, 0)
                 }
             };
-            let mosaic_findings = mosaic::cross_document(&tx, &document, &findings)?;
-            let next_id = findings.len() as u32 + 1;
-            for (i, mut finding) in mosaic_findings.into_iter().enumerate() {
-                finding.id = next_id + i as u32;
-                findings.push(finding);
+            // Mosaic findings are numbered after the scan's own.
+            for mosaic in mosaic::cross_document(&tx, &read, &findings)? {
+                let id = findings.len() as u32 + 1;
+                findings.push(Finding { id, ..mosaic });
             }
-
-            let voided = match &previous {
-                Some(previous) => supersede(&tx, previous)?,
-                None => 0,
-            };
             tx.execute(
                 "INSERT INTO revisions (document_id, number, file_name, format, sha256, size, drafter_id, state, imported_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'imported', ?8)",
                 params![
-                    document_id.get(),
+                    document.get(),
                     number,
                     file_name,
-                    document.format().as_str(),
+                    read.format().as_str(),
                     sha256,
                     bytes.len() as i64,
                     actor.id,
                     utc_now()
                 ],
             )?;
-            let revision_id = tx.last_insert_rowid();
-            for finding in &findings {
-                let body = serde_json::to_string(finding).map_err(|e| {
-                    Error::new(ErrorKind::Workspace, format!("cannot store finding {}: {e}", finding.id))
-                })?;
-                tx.execute(
-                    "INSERT INTO findings (revision_id, number, category, body) VALUES (?1, ?2, ?3, ?4)",
-                    params![revision_id, finding.id, finding.category, body],
-                )?;
-            }
-            log(
-                &tx,
-                &actor.name,
-                "import",
-                Some(document_id),
-                json!({
-                    "revision": number,
-                    "file_name": file_name,
-                    "format": document.format(),
-                    "sha256": sha256,
-                    "size": bytes.len(),
-                    "voided_signoffs": voided,
-                }),
-            )?;
-            let by_category =
-                findings.iter().fold(std::collections::BTreeMap::<&str, usize>::new(), |mut m, f| {
-                    *m.entry(f.category.as_str()).or_default() += 1;
-                    m
-                });
-            // Rule packs are files an admin may edit outside Vetted: a change shows in the log as
-            // its own entry, before the first scan that used the new rules.
-            let last_rules: Option<String> = tx
-                .query_row(
-                    "SELECT json_extract(payload, '$.rules') FROM audit_log WHERE action = 'scan' ORDER BY seq DESC LIMIT 1",
-                    [],
-                    |row| row.get(0),
-                )
-                .optional()?
-                .flatten();
-            if let Some(last_rules) = last_rules
-                && last_rules != self.rules_source
-            {
-                log(&tx, &actor.name, "rules_changed", None, json!({ "from": last_rules, "to": self.rules_source }))?;
-            }
-            log(
-                &tx,
-                &actor.name,
-                "scan",
-                Some(document_id),
-                json!({ "revision": number, "rules": self.rules_source, "findings": findings.len(), "by_category": by_category }),
-            )?;
+            insert_findings(&tx, tx.last_insert_rowid(), &findings)?;
+            let import = json!({
+                "revision": number,
+                "file_name": file_name,
+                "format": read.format(),
+                "sha256": sha256,
+                "size": bytes.len(),
+                "voided_signoffs": voided,
+            });
+            log(&tx, &actor.name, "import", Some(document), import)?;
+            self.log_scan(&tx, &actor, document, number, &findings)?;
             tx.commit()?;
             Ok(ImportOutcome {
-                document: document_id,
+                document,
                 revision: number,
                 sha256,
-                format: document.format(),
+                format: read.format(),
                 findings: findings.len(),
                 voided_signoffs: voided,
             })
         })
+    }
+
+    /// Logs the scan of a new revision: which rules ran and what they found, by category.
+    /// Rule packs are files an admin may edit outside Vetted, so a change of rules is logged
+    /// as its own entry, before the first scan that used them.
+    fn log_scan(
+        &self,
+        tx: &Transaction<'_>,
+        actor: &Actor,
+        document: DocumentId,
+        revision: u32,
+        findings: &[Finding],
+    ) -> Result<()> {
+        let last_rules: Option<String> = tx
+            .query_row(
+                "SELECT json_extract(payload, '$.rules') FROM audit_log WHERE action = 'scan'
+                 ORDER BY seq DESC LIMIT 1",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?
+            .flatten();
+        if let Some(last_rules) = last_rules
+            && last_rules != self.rules_source
+        {
+            let change = json!({ "from": last_rules, "to": self.rules_source });
+            log(tx, &actor.name, "rules_changed", None, change)?;
+        }
+        let mut by_category = std::collections::BTreeMap::<&str, usize>::new();
+        for finding in findings {
+            *by_category.entry(finding.category.as_str()).or_default() += 1;
+        }
+        let scan = json!({
+            "revision": revision,
+            "rules": self.rules_source,
+            "findings": findings.len(),
+            "by_category": by_category,
+        });
+        log(tx, &actor.name, "scan", Some(document), scan)?;
+        Ok(())
     }
 
     /// Every document's latest revision, newest document first.
@@ -480,6 +474,19 @@ impl Workspace {
         let revision = self.revision(document)?;
         marks_of(self.store().conn(), revision.row_id)
     }
+}
+
+fn insert_findings(tx: &Transaction<'_>, revision_id: i64, findings: &[Finding]) -> Result<()> {
+    for finding in findings {
+        let body = serde_json::to_string(finding).map_err(|e| {
+            Error::new(ErrorKind::Workspace, format!("cannot store finding {}: {e}", finding.id))
+        })?;
+        tx.execute(
+            "INSERT INTO findings (revision_id, number, category, body) VALUES (?1, ?2, ?3, ?4)",
+            params![revision_id, finding.id, finding.category, body],
+        )?;
+    }
+    Ok(())
 }
 
 fn insert_mark(

@@ -175,15 +175,14 @@ impl Workspace {
     /// recorded, then published. Approvers only.
     pub fn export(&self, session: &Session, document: DocumentId, out: &Path) -> Result<ExportRecord> {
         self.logging_refusal(session, "export", Some(document), || {
-            let (revision, plan) = {
-                let tx = self.store().write()?;
-                let actor = acting(&tx, session)?;
-                actor.require_document_role(Role::Approver, "export documents")?;
-                let revision = latest_revision(&tx, document)?;
-                require_state(&revision, &[DocState::Approved, DocState::Exported], "exported")?;
-                let plan = plan_of(&tx, revision.row_id)?;
-                (revision, plan)
-            };
+            // Checked without the write lock: redaction takes a while, and the record below
+            // checks everything again under the lock.
+            let conn = self.store().conn();
+            acting(conn, session)?.require_document_role(Role::Approver, "export documents")?;
+            let revision = latest_revision(conn, document)?;
+            require_state(&revision, &[DocState::Approved, DocState::Exported], "exported")?;
+            let plan = plan_of(conn, revision.row_id)?;
+
             let redacted = self
                 .store()
                 .blobs()
@@ -196,81 +195,85 @@ impl Workspace {
                     // and the redactor, the verification or the stored original said no.
                     let tx = self.store().write()?;
                     let actor = acting(&tx, session)?;
-                    log(
-                        &tx,
-                        &actor.name,
-                        "export_refused",
-                        Some(document),
-                        json!({ "revision": revision.number, "error": error.kind().code(), "message": error.message() }),
-                    )?;
+                    let refusal = json!({
+                        "revision": revision.number,
+                        "error": error.kind().code(),
+                        "message": error.message(),
+                    });
+                    log(&tx, &actor.name, "export_refused", Some(document), refusal)?;
                     tx.commit()?;
                     return Err(error);
                 }
             };
             let staged = stage(out, &export.bytes)?;
-            let record = {
-                let tx = self.store().write()?;
-                let actor = acting(&tx, session)?;
-                // The state is checked again under the write lock: a new revision imported while
-                // the redactor ran voids this approval, and the export must not go out on it.
-                let current = latest_revision(&tx, document)?;
-                if current.row_id != revision.row_id
-                    || !matches!(current.state, DocState::Approved | DocState::Exported)
-                {
-                    let _ = std::fs::remove_file(&staged);
-                    return Err(Error::new(
-                        ErrorKind::InvalidState,
-                        format!(
-                            "{document} changed while it was being exported (now revision {}, {})",
-                            current.number, current.state
-                        ),
-                    ));
+            match self.record_export(session, &revision, out, export.report) {
+                Ok(record) => {
+                    publish(&staged, out)?;
+                    Ok(record)
                 }
-                let record = ExportRecord {
-                    revision: revision.number,
-                    // Recorded absolute: the record outlives the working directory it was made in.
-                    path: std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf()).display().to_string(),
-                    sha256: export.report.output_sha256.clone(),
-                    exported_by: actor.name.clone(),
-                    exported_at: utc_now(),
-                    report: export.report,
-                };
-                let report_json = serde_json::to_string(&record.report).map_err(|e| {
-                    Error::new(ErrorKind::Workspace, format!("cannot store the verification report: {e}"))
-                })?;
-                tx.execute(
-                    "INSERT INTO exports (revision_id, path, sha256, report, exported_by, exported_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![
-                        revision.row_id,
-                        record.path,
-                        record.sha256,
-                        report_json,
-                        actor.id,
-                        record.exported_at
-                    ],
-                )?;
-                set_state(&tx, revision.row_id, DocState::Exported)?;
-                log(
-                    &tx,
-                    &actor.name,
-                    "export",
-                    Some(document),
-                    json!({
-                        "revision": revision.number,
-                        "path": record.path,
-                        "sha256": record.sha256,
-                        "input_sha256": record.report.input_sha256,
-                        "removed": record.report.removed.len(),
-                        "strings_checked": record.report.strings_checked,
-                    }),
-                )?;
-                tx.commit()?;
-                record
-            };
-            publish(&staged, out)?;
-            Ok(record)
+                Err(error) => {
+                    let _ = std::fs::remove_file(&staged);
+                    Err(error)
+                }
+            }
         })
+    }
+
+    /// Records a verified export of `revision` (about to be published at `out`), with its
+    /// audit entry, after checking under the write lock that the revision is still the
+    /// approved latest one: a revision imported while the redactor ran voids the approval.
+    fn record_export(
+        &self,
+        session: &Session,
+        revision: &Revision,
+        out: &Path,
+        report: VerificationReport,
+    ) -> Result<ExportRecord> {
+        let document = revision.document;
+        let tx = self.store().write()?;
+        let actor = acting(&tx, session)?;
+        actor.require_document_role(Role::Approver, "export documents")?;
+        let current = latest_revision(&tx, document)?;
+        if current.row_id != revision.row_id
+            || !matches!(current.state, DocState::Approved | DocState::Exported)
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidState,
+                format!(
+                    "{document} changed while it was being exported (now revision {}, {})",
+                    current.number, current.state
+                ),
+            ));
+        }
+        let record = ExportRecord {
+            revision: revision.number,
+            // Recorded absolute: the record outlives the working directory it was made in.
+            path: std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf()).display().to_string(),
+            sha256: report.output_sha256.clone(),
+            exported_by: actor.name.clone(),
+            exported_at: utc_now(),
+            report,
+        };
+        let report_json = serde_json::to_string(&record.report).map_err(|e| {
+            Error::new(ErrorKind::Workspace, format!("cannot store the verification report: {e}"))
+        })?;
+        tx.execute(
+            "INSERT INTO exports (revision_id, path, sha256, report, exported_by, exported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![revision.row_id, record.path, record.sha256, report_json, actor.id, record.exported_at],
+        )?;
+        set_state(&tx, revision.row_id, DocState::Exported)?;
+        let entry = json!({
+            "revision": revision.number,
+            "path": record.path,
+            "sha256": record.sha256,
+            "input_sha256": record.report.input_sha256,
+            "removed": record.report.removed.len(),
+            "strings_checked": record.report.strings_checked,
+        });
+        log(&tx, &actor.name, "export", Some(document), entry)?;
+        tx.commit()?;
+        Ok(record)
     }
 
     /// Every sign-off of a document, oldest first, voided ones included.
