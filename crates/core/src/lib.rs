@@ -50,7 +50,7 @@ mod workflow;
 
 pub use audit::report::ReviewRecord;
 pub use audit::{AuditEntry, ChainStatus};
-pub use detect::{Finding, RuleSet, Severity, scan};
+pub use detect::{Finding, MosaicConfig, PackInfo, RuleSet, Severity, scan};
 pub use document::{
     Block, Document, DocumentBuilder, Format, HiddenItem, HiddenKind, Layout, Location, Origin, PageGeometry,
     Rect,
