@@ -1,10 +1,5 @@
-//! Findings through the CLI: decisions one by one, submit refused while any is open, and the
-//! cross-document mosaic check. These need the detection engine's built-in rule packs to flag
-//! unit designators, restricted areas and technical parameters.
-//!
-//! Registered in `mod.rs` once the detection engine is merged (`mod findings;`); on the
-//! workspace branch alone the built-in rules flag nothing, and the workflow's own tests cover
-//! these rules with a stand-in scanner.
+//! Findings through the CLI, as the built-in rule packs make them: decisions one by one, submit
+//! refused while any is open, and the cross-document mosaic check.
 
 use super::Office;
 
