@@ -32,7 +32,10 @@ fn every_finding_is_decided_before_review_can_be_signed() {
     let line = office.refused_as("rita", &["submit", &doc]);
     assert!(line.contains("(#1)"), "{line}");
     office.ok_as("rita", &["decide", &doc, "--redact", "1"]);
-    assert_eq!(statuses(&office, &doc), pairs(&[("military_unit", "redact"), ("personal_identifier", "keep")]));
+    assert_eq!(
+        statuses(&office, &doc),
+        pairs(&[("military_unit", "redact"), ("personal_identifier", "keep")])
+    );
     let kept = &findings(&office, &doc)[1];
     assert_eq!(kept["decision_reason"], "单位公开办公电话");
     assert_eq!(kept["decided_by"], "rita");
@@ -52,7 +55,8 @@ fn a_draft_completing_a_mosaic_with_an_earlier_release_names_it() {
     office.ok_as("rita", &["decide", &earlier, "--keep", "all", "--reason", "开放日已公开报道"]);
     office.ok_as("rita", &["submit", &earlier]);
     office.ok_as("alan", &["approve", &earlier]);
-    office.ok_as("alan", &["export", &earlier, "--out", office.path("open-day.public.txt").to_str().unwrap()]);
+    office
+        .ok_as("alan", &["export", &earlier, "--out", office.path("open-day.public.txt").to_str().unwrap()]);
 
     // Today's draft names a place and equipment: harmless alone, revealing with the unit.
     let draft = office.import(&office.write("drill.txt", "演习在军事管理区进行，雷达工作频率9.4GHz。\n"));
