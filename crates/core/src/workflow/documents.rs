@@ -180,7 +180,7 @@ impl Workspace {
                 }
             };
             // Mosaic findings are numbered after the scan's own.
-            for mosaic in mosaic::cross_document(&tx, &read, &findings)? {
+            for mosaic in mosaic::cross_document(&tx, self.rules.mosaic(), &read, &findings)? {
                 let id = findings.len() as u32 + 1;
                 findings.push(Finding { id, ..mosaic });
             }

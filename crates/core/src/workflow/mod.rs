@@ -19,7 +19,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use documents::{Decision, FindingStatus, ImportOutcome, Mark, MarkTarget, ReviewedFinding, Selection};
-pub use mosaic::MOSAIC_GROUPS;
 pub use signoff::{ExportRecord, SignOff, SignOffKind};
 pub use users::{Role, Session, UserInfo};
 
