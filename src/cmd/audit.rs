@@ -19,7 +19,11 @@ pub enum Command {
     },
     /// Recompute the hash chain and check every stored original: prints the head hash and
     /// entry count (exit 0), or the first entry that does not match (exit 1).
-    Verify,
+    Verify {
+        /// Print JSON: {"status": "intact", "entries", "head"} or {"status": "tampered", "seq", "problem"}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a document's review-and-approval record (保密审查审批表) as .docx or .csv.
     Report {
         /// The document.
@@ -47,18 +51,26 @@ pub fn run(workspace: &WorkspaceDir, command: Command) -> anyhow::Result<ExitCod
                 }
             }
         }
-        Command::Verify => match ws.verify_audit()? {
-            ChainStatus::Intact { entries, head } => {
-                println!("audit chain intact: {entries} entries, head {head}");
+        Command::Verify { json } => {
+            let status = ws.verify_audit()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&status)?);
             }
-            ChainStatus::Tampered { seq, problem } => {
-                match seq {
-                    Some(seq) => eprintln!("vetted: audit chain broken at entry {seq}: {problem}"),
-                    None => eprintln!("vetted: stored original tampered: {problem}"),
+            match status {
+                ChainStatus::Intact { entries, head } => {
+                    if !json {
+                        println!("audit chain intact: {entries} entries, head {head}");
+                    }
                 }
-                return Ok(ExitCode::FAILURE);
+                ChainStatus::Tampered { seq, problem } => {
+                    match seq {
+                        Some(seq) => eprintln!("vetted: audit chain broken at entry {seq}: {problem}"),
+                        None => eprintln!("vetted: stored original tampered: {problem}"),
+                    }
+                    return Ok(ExitCode::FAILURE);
+                }
             }
-        },
+        }
         Command::Report { document, out } => {
             ws.write_review_record(document, &out)?;
             println!("wrote the review record of {document} to {}", out.display());

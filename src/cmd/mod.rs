@@ -46,13 +46,17 @@ impl WorkspaceDir {
 /// Signs `user` in, with the passphrase from `VETTED_PASSPHRASE` or a hidden prompt. Never
 /// from an argument: arguments are visible to every user of the machine in the process list.
 pub fn sign_in(workspace: &Workspace, user: &str) -> anyhow::Result<Session> {
-    let passphrase = match std::env::var(PASSPHRASE_VAR) {
-        Ok(passphrase) => passphrase,
+    Ok(workspace.sign_in(user, &passphrase(user)?)?)
+}
+
+/// The acting user's passphrase: `VETTED_PASSPHRASE`, else a hidden prompt.
+pub fn passphrase(user: &str) -> anyhow::Result<String> {
+    match std::env::var(PASSPHRASE_VAR) {
+        Ok(passphrase) => Ok(passphrase),
         Err(_) => rpassword::prompt_password(format!("Passphrase for {user}: ")).with_context(|| {
             format!("cannot read a passphrase (set {PASSPHRASE_VAR} when there is no terminal)")
-        })?,
-    };
-    Ok(workspace.sign_in(user, &passphrase)?)
+        }),
+    }
 }
 
 /// A new user's passphrase: `VETTED_NEW_PASSPHRASE`, else (when `fallback_to_own` — the first

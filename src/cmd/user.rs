@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use vetted_core::Role;
 
-use super::{WorkspaceDir, new_passphrase, sign_in};
+use super::{WorkspaceDir, new_passphrase, passphrase, sign_in};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -27,6 +27,13 @@ pub enum Command {
         #[arg(long = "as", value_name = "ADMIN")]
         acting: String,
     },
+    /// Change your own passphrase: the current one from VETTED_PASSPHRASE or a prompt, the new
+    /// one from VETTED_NEW_PASSPHRASE or asked twice.
+    Passwd {
+        /// Who you are.
+        #[arg(long = "as", value_name = "USER")]
+        acting: String,
+    },
     /// List users and their roles.
     List,
 }
@@ -45,6 +52,13 @@ pub fn run(workspace: &WorkspaceDir, command: Command) -> anyhow::Result<ExitCod
             let session = sign_in(&ws, &acting)?;
             ws.disable_user(&session, &name)?;
             println!("disabled {name}");
+        }
+        Command::Passwd { acting } => {
+            let current = passphrase(&acting)?;
+            let session = ws.sign_in(&acting, &current)?;
+            let new = new_passphrase(&acting, false)?;
+            ws.change_passphrase(&session, &current, &new)?;
+            println!("changed the passphrase of {acting}");
         }
         Command::List => {
             for user in ws.users()? {

@@ -18,7 +18,7 @@ impl Delays {
     }
 }
 
-const ITERATIONS: usize = 40;
+const ITERATIONS: usize = 48;
 
 #[test]
 fn killing_vetted_at_any_moment_leaves_a_consistent_workspace() {
@@ -40,7 +40,7 @@ fn killing_vetted_at_any_moment_leaves_a_consistent_workspace() {
         }
         // Each iteration runs the next step of a document's life; a step that finds the
         // document in the wrong state (its predecessor was killed) just fails, as it should.
-        let (user, args): (&str, Vec<String>) = match iteration % 5 {
+        let (user, args): (&str, Vec<String>) = match iteration % 6 {
             0 => {
                 std::fs::write(&draft, format!("第{iteration}版通知：95837部队将于下月开放。\n")).unwrap();
                 ("dora", vec!["import".into(), draft.display().to_string()])
@@ -51,8 +51,9 @@ fn killing_vetted_at_any_moment_leaves_a_consistent_workspace() {
                     .map(String::from)
                     .to_vec(),
             ),
-            2 => ("rita", ["submit", "D1"].map(String::from).to_vec()),
-            3 => ("alan", ["approve", "D1"].map(String::from).to_vec()),
+            2 => ("rita", ["decide", "D1", "--redact", "all"].map(String::from).to_vec()),
+            3 => ("rita", ["submit", "D1"].map(String::from).to_vec()),
+            4 => ("alan", ["approve", "D1"].map(String::from).to_vec()),
             _ => ("alan", vec!["export".into(), "D1".into(), "--out".into(), out.display().to_string()]),
         };
         let mut child = office
@@ -96,6 +97,13 @@ fn check_consistent(office: &Office, iteration: usize) {
     );
     assert_eq!(count("SELECT count(*) FROM revisions"), entries("'scan'"), "iteration {iteration}: scans");
     assert_eq!(count("SELECT count(*) FROM marks"), entries("'mark'"), "iteration {iteration}: marks");
+    // One `decide` entry covers however many findings it decided: every decision row must
+    // belong to a document whose log has one.
+    let undocumented = count(
+        "SELECT count(*) FROM decisions d JOIN revisions r ON r.id = d.revision_id
+         WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'decide' AND a.document = 'D' || r.document_id)",
+    );
+    assert_eq!(undocumented, 0, "iteration {iteration}: decisions without their entry");
     assert_eq!(
         count("SELECT count(*) FROM signoffs"),
         entries("'submit', 'approve', 'reject'"),

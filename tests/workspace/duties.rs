@@ -3,12 +3,14 @@
 
 use super::{Office, refused};
 
-/// A workspace holding D1, drafted by `dora`, with a mark by `rita` (so it can be submitted).
+/// A workspace holding D1, drafted by `dora`, reviewed by `rita` (a mark, and every finding
+/// the rules made redacted) so that it can be submitted.
 fn with_document() -> (Office, String) {
     let office = Office::new();
     let draft = office.write("n.txt", "通知：95837部队将于下月开放。\n");
     let doc = office.import(&draft);
     office.ok_as("rita", &["mark", &doc, "--text", "95837部队", "--reason", "国家秘密"]);
+    office.ok_as("rita", &["decide", &doc, "--redact", "all"]);
     (office, doc)
 }
 
@@ -58,6 +60,7 @@ fn the_drafter_can_neither_review_nor_approve_their_own_revision() {
             ),
         ],
     );
+    office.ok_as("rita", &["decide", &own_doc, "--redact", "all"]);
     office.ok_as("rita", &["submit", &own_doc]);
     check_refusals(
         &office,
@@ -146,6 +149,44 @@ fn a_wrong_passphrase_exits_one_and_is_logged() {
     );
     // Nothing was signed.
     assert!(!office.actions(Some(&doc)).contains(&"submit".to_string()));
+}
+
+#[test]
+fn a_workspace_is_initialized_only_once() {
+    let office = Office::new();
+    let out = office
+        .command(None)
+        .args(["init", "--admin", "eve"])
+        .env("VETTED_NEW_PASSPHRASE", "x")
+        .output()
+        .unwrap();
+    assert!(refused(&out, "a second init").contains("already holds a Vetted workspace"));
+}
+
+#[test]
+fn a_user_changes_their_own_passphrase_and_a_disabled_user_cannot_sign_in() {
+    let office = Office::new();
+    let new = "rita's new passphrase";
+    let out = office
+        .command(Some("rita"))
+        .args(["user", "passwd", "--as", "rita"])
+        .env("VETTED_NEW_PASSPHRASE", new)
+        .output()
+        .unwrap();
+    super::succeeded(&out, "user passwd");
+    assert!(office.refused_as("rita", &["submit", "D1"]).contains("sign-in failed for rita"));
+    // Signed in with the new passphrase, she is refused for her role, not at the door.
+    let out = office
+        .command(None)
+        .env("VETTED_PASSPHRASE", new)
+        .args(["user", "disable", "otto", "--as", "rita"])
+        .output()
+        .unwrap();
+    assert!(refused(&out, "disable by a reviewer").contains("needs the admin role"));
+
+    office.ok_as("root", &["user", "disable", "otto"]);
+    assert!(office.ok(&["user", "list"]).contains("otto                 auditor  (disabled)"));
+    assert!(office.refused_as("otto", &["submit", "D1"]).contains("user otto is disabled"));
 }
 
 #[test]

@@ -6,16 +6,19 @@ use std::process::Command;
 
 use super::Office;
 
-/// One format's walk: the file to import, a phrase to mark and redact, and an independent
-/// check of the export.
+/// One format's walk: the file to import, a manual mark, and what an independent reader of the
+/// export must and must not see. Every finding the rules make is redacted too.
 struct Fixture {
     name: &'static str,
     bytes: Vec<u8>,
-    /// Redacted by a manual mark (every occurrence).
-    secret: &'static str,
-    /// Text that stays and must still be readable in the export.
-    kept: &'static str,
-    check_export: fn(&Path, &Fixture),
+    /// The reviewer's manual mark: `--text PHRASE --all`, or `--area X,Y,W,H` on a picture.
+    mark: &'static [&'static str],
+    /// Gone from the export: the marked phrase, flagged passages, hidden content.
+    gone: &'static [&'static str],
+    /// Still in the export, as its readers see it.
+    kept: &'static [&'static str],
+    /// The export as a tool other than Vetted reads it (text and metadata).
+    read_back: fn(&Path) -> String,
 }
 
 fn fixtures() -> Vec<Fixture> {
@@ -23,32 +26,113 @@ fn fixtures() -> Vec<Fixture> {
         Fixture {
             name: "notice.txt",
             bytes: "采购公告\n本项目由95837部队使用，联系95837部队。\n预算100万元。\n".as_bytes().to_vec(),
-            secret: "95837部队",
-            kept: "预算100万元",
-            check_export: check_utf8_text,
+            mark: &["--text", "95837部队", "--all"],
+            gone: &["95837部队"],
+            kept: &["采购公告", "预算100万元"],
+            read_back: utf8_text,
         },
         Fixture {
             name: "notice.md",
             bytes: "# 新闻稿\n\n演习地点：**某军事管理区**，坐标保密。\n".as_bytes().to_vec(),
-            secret: "军事管理区",
-            kept: "# 新闻稿",
-            check_export: check_utf8_text,
+            mark: &["--text", "军事管理区", "--all"],
+            gone: &["军事管理区"],
+            kept: &["# 新闻稿", "坐标保密"],
+            read_back: utf8_text,
+        },
+        Fixture {
+            name: "procurement.docx",
+            bytes: data("docx_python.docx"),
+            // The contact's name; the unit designator split across runs is a finding.
+            mark: &["--text", "赵六", "--all"],
+            gone: &["赵六", "95837部队", "此处需核实", "隐藏的秘密", "原定三百万元", "张三", "内部审阅稿"],
+            kept: &["公开通知：本年度采购计划如下。", "请各单位于月底前报送材料。"],
+            read_back: python_docx_text,
+        },
+        Fixture {
+            name: "procurement.pdf",
+            bytes: data("reportlab.pdf"),
+            // The contact's name; the phone numbers are findings; the Info author is hidden.
+            mark: &["--text", "John Smith", "--all"],
+            gone: &["John Smith", "13800138000", "Zhang San"],
+            kept: &[
+                "Procurement notice for the radar station upgrade",
+                "Page two keeps the public schedule.",
+            ],
+            read_back: poppler_text,
+        },
+        Fixture {
+            name: "site.jpg",
+            bytes: data("photo.jpg"),
+            // The building in the picture; GPS, serial numbers and names are hidden findings.
+            mark: &["--area", "10,30,50,30"],
+            gone: &["39.904211", "116.407394", "032021001234", "Zhang San", "Li Si", "site visit"],
+            kept: &["JPEG"],
+            read_back: exiftool_text,
         },
     ]
 }
 
-/// The export is valid UTF-8 by `iconv`, text by `file`, and its bytes hold the kept text but
-/// not the secret.
-fn check_utf8_text(export: &Path, fixture: &Fixture) {
-    let iconv =
-        Command::new("iconv").args(["-f", "UTF-8", "-t", "UTF-8"]).arg(export).output().expect("iconv runs");
-    assert!(iconv.status.success(), "iconv rejects the export: {}", String::from_utf8_lossy(&iconv.stderr));
-    let file = Command::new("file").arg("-b").arg(export).output().expect("file runs");
-    let kind = String::from_utf8_lossy(&file.stdout);
+fn data(name: &str) -> Vec<u8> {
+    std::fs::read(crate::util::data(name)).unwrap()
+}
+
+/// The export checked by `iconv` (valid UTF-8) and `file` (text), then its text.
+fn utf8_text(export: &Path) -> String {
+    let iconv = tool("iconv", &["-f", "UTF-8", "-t", "UTF-8"], export, &[]);
+    let kind = tool("file", &["-b"], export, &[]);
     assert!(kind.contains("UTF-8") && kind.contains("text"), "file says: {kind}");
-    let text = String::from_utf8(iconv.stdout).unwrap();
-    assert!(!text.contains(fixture.secret), "the secret survived: {text}");
-    assert!(text.contains(fixture.kept), "the kept text is gone: {text}");
+    iconv
+}
+
+/// What python-docx reads (paragraphs, tables, headers, footers, comments, core properties),
+/// then every part of the archive as raw text, where a tracked deletion or a leftover would be.
+fn python_docx_text(export: &Path) -> String {
+    const READ: &str = r#"
+import sys, docx
+d = docx.Document(sys.argv[1])
+out = [p.text for p in d.paragraphs]
+out += [c.text for t in d.tables for r in t.rows for c in r.cells]
+for s in d.sections:
+    out += [p.text for p in s.header.paragraphs] + [p.text for p in s.footer.paragraphs]
+out += [c.text for c in d.comments]
+cp = d.core_properties
+out += [str(v) for v in (cp.author, cp.title, cp.last_modified_by, cp.comments, cp.subject, cp.keywords) if v]
+print("\n".join(out))
+import zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    for name in z.namelist():
+        print(name, z.read(name).decode("utf-8", "replace"))
+"#;
+    let python =
+        std::env::var("VETTED_PYTHON").expect("VETTED_PYTHON must be set: source scripts/python-env.sh");
+    tool(&python, &["-c", READ], export, &[])
+}
+
+/// What poppler reads: the text of every page, then the document information.
+fn poppler_text(export: &Path) -> String {
+    tool("pdftotext", &["-enc", "UTF-8"], export, &["-"]) + &tool("pdfinfo", &[], export, &[])
+}
+
+/// Every metadata tag exiftool reads from the picture, with its type.
+fn exiftool_text(export: &Path) -> String {
+    tool("exiftool", &["-a", "-G1", "-n"], export, &[])
+}
+
+/// Runs `program BEFORE FILE AFTER`, which must succeed, and returns its stdout.
+fn tool(program: &str, before: &[&str], file: &Path, after: &[&str]) -> String {
+    let out = Command::new(program)
+        .args(before)
+        .arg(file)
+        .args(after)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} must be installed (scripts/setup-system.sh): {e}"));
+    assert!(
+        out.status.success(),
+        "{program} failed on {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
@@ -62,6 +146,16 @@ fn walk(fixture: &Fixture) {
     let office = Office::new();
     let draft = office.path(fixture.name);
     std::fs::write(&draft, &fixture.bytes).unwrap();
+    // The independent reader sees everything in the draft: otherwise its silence about the
+    // export would prove nothing.
+    let original = (fixture.read_back)(&draft);
+    for expected in fixture.gone.iter().chain(fixture.kept) {
+        assert!(
+            original.contains(expected),
+            "{}: the reader does not see {expected:?} in the draft:\n{original}",
+            fixture.name
+        );
+    }
     let doc = office.import(&draft);
     assert_eq!(doc, "D1", "{}", fixture.name);
 
@@ -73,7 +167,10 @@ fn walk(fixture: &Fixture) {
         assert!(finding["rule"].is_string() && finding["start"].is_u64(), "{finding}");
     }
 
-    office.ok_as("rita", &["mark", &doc, "--text", fixture.secret, "--all", "--reason", "state_secret"]);
+    let mut mark = vec!["mark", doc.as_str()];
+    mark.extend(fixture.mark);
+    mark.extend(["--reason", "state_secret"]);
+    office.ok_as("rita", &mark);
     office.ok_as("rita", &["decide", &doc, "--redact", "all"]);
     office.ok_as("rita", &["submit", &doc]);
     let out = office.path(&format!("public-{}", fixture.name));
@@ -90,7 +187,17 @@ fn walk(fixture: &Fixture) {
         .output()
         .unwrap();
     super::succeeded(&exported, "export");
-    (fixture.check_export)(&out, fixture);
+    let read_back = (fixture.read_back)(&out);
+    for gone in fixture.gone {
+        assert!(!read_back.contains(gone), "{}: {gone:?} survived the export:\n{read_back}", fixture.name);
+    }
+    for kept in fixture.kept {
+        assert!(
+            read_back.contains(kept),
+            "{}: {kept:?} is missing from the export:\n{read_back}",
+            fixture.name
+        );
+    }
 
     let findings: serde_json::Value =
         serde_json::from_str(&office.ok(&["findings", &doc, "--json"])).unwrap();
@@ -99,6 +206,12 @@ fn walk(fixture: &Fixture) {
     let verified = office.ok(&["audit", "verify"]);
     let entries = office.actions(None).len();
     assert!(verified.contains(&format!("intact: {entries} entries, head ")), "{verified}");
+    let status: serde_json::Value = serde_json::from_str(&office.ok(&["audit", "verify", "--json"])).unwrap();
+    assert_eq!(
+        (status["status"].as_str(), status["entries"].as_u64()),
+        (Some("intact"), Some(entries as u64))
+    );
+    assert!(verified.trim_end().ends_with(status["head"].as_str().unwrap()), "{verified} / {status}");
     assert_eq!(
         office.actions(Some(&doc)),
         ["import", "scan", "mark", "decide", "submit", "approve", "export"],

@@ -9,6 +9,7 @@ fn busy_workspace() -> Office {
     let office = Office::new();
     let doc = office.import(&office.write("n.txt", "通知：95837部队将于下月开放。\n"));
     office.ok_as("rita", &["mark", &doc, "--text", "95837部队", "--reason", "state_secret"]);
+    office.ok_as("rita", &["decide", &doc, "--redact", "all"]);
     office.ok_as("rita", &["submit", &doc]);
     office.ok_as("alan", &["approve", &doc]);
     office.ok_as("alan", &["export", &doc, "--out", office.path("p.txt").to_str().unwrap()]);
@@ -56,6 +57,9 @@ fn audit_verify_names_the_first_entry_an_attacker_changed() {
             line.contains("audit chain broken") && line.contains(expected),
             "{attack}: expected {expected:?} in {line:?}"
         );
+        let json: serde_json::Value =
+            serde_json::from_slice(&office.run(&["audit", "verify", "--json"]).stdout).unwrap();
+        assert_eq!(json["status"], "tampered", "{attack}: {json}");
     }
 }
 
@@ -81,4 +85,24 @@ fn a_swapped_stored_original_is_detected() {
     std::fs::remove_file(&stored).unwrap();
     let line = refused(&office.run(&["audit", "verify"]), "verify with a missing original");
     assert!(line.contains("missing"), "{line}");
+}
+
+#[test]
+fn an_export_from_a_swapped_original_is_refused_and_recorded() {
+    let office = Office::new();
+    let text = "通知：95837部队将于下月开放。\n";
+    let doc = office.import(&office.write("n.txt", text));
+    office.ok_as("rita", &["mark", &doc, "--text", "95837部队", "--reason", "state_secret"]);
+    office.ok_as("rita", &["decide", &doc, "--redact", "all"]);
+    office.ok_as("rita", &["submit", &doc]);
+    office.ok_as("alan", &["approve", &doc]);
+    // After approval, someone swaps the bytes that were reviewed.
+    let sha256 = vetted_core::sha256_hex(text.as_bytes());
+    let stored = office.workspace().join("originals").join(&sha256[..2]).join(&sha256);
+    std::fs::write(&stored, "通知：95837部队将于下月开放，地点军事管理区。\n").unwrap();
+    let out = office.path("public.txt");
+    let line = office.refused_as("alan", &["export", &doc, "--out", out.to_str().unwrap()]);
+    assert!(line.contains("has been altered"), "{line}");
+    assert!(!out.exists());
+    assert_eq!(office.actions(Some(&doc)).last().map(String::as_str), Some("export_refused"));
 }

@@ -16,6 +16,23 @@
 //! # let _ = findings;
 //! # Ok::<(), vetted_core::Error>(())
 //! ```
+//!
+//! A [`Workspace`] keeps the review: users and roles, revisions and their findings, decisions,
+//! sign-offs, exports, and the hash-chained audit log of all of it.
+//!
+//! ```
+//! use vetted_core::{ChainStatus, Role, Workspace};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let workspace = Workspace::create(dir.path(), "admin", "admin passphrase")?;
+//! let admin = workspace.sign_in("admin", "admin passphrase")?;
+//! workspace.add_user(&admin, "dora", &[Role::Drafter], "dora's passphrase")?;
+//! let dora = workspace.sign_in("dora", "dora's passphrase")?;
+//! let imported = workspace.import(&dora, "notice.txt", "公开通知\n".as_bytes(), None)?;
+//! assert_eq!(imported.document.to_string(), "D1");
+//! assert!(matches!(workspace.verify_audit()?, ChainStatus::Intact { entries: 7, .. }));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -44,7 +61,7 @@ pub use redact::{Export, MarkStyle, PlannedArea, PlannedRange, RedactionPlan, re
 pub use store::SCHEMA_VERSION;
 pub use verify::{Removed, Survivor, VerificationReport, sha256_hex};
 pub use workflow::{
-    Decision, DocState, DocumentId, ExportRecord, FindingStatus, ImportOutcome, MOSAIC_GROUPS, Mark,
-    MarkTarget, ReasonCode, ReviewedFinding, Revision, Role, Selection, Session, SignOff, SignOffKind,
-    UserInfo, Workspace, default_workspace_dir,
+    Decision, DocState, DocumentId, ExportRecord, FindingStatus, ImportOutcome, Mark, MarkTarget, ReasonCode,
+    ReviewedFinding, Revision, Role, Selection, Session, SignOff, SignOffKind, UserInfo, Workspace,
+    default_workspace_dir,
 };

@@ -52,16 +52,12 @@ pub(crate) struct Store {
 }
 
 impl Store {
-    /// Creates a new workspace in `dir` (created if missing; it must not already hold one).
+    /// Creates a new workspace in `dir` (created if missing). The caller adds the first user
+    /// and must refuse a workspace that already has users: a database without any is what a
+    /// creation interrupted before its first user leaves, and creating it again completes it.
     pub fn create(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::from(e).context(format!("cannot create the workspace {}", dir.display())))?;
-        if dir.join(DATABASE_FILE).exists() {
-            return Err(Error::new(
-                ErrorKind::Workspace,
-                format!("{} already holds a Vetted workspace", dir.display()),
-            ));
-        }
         Store::open_with(dir, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
     }
 

@@ -13,7 +13,7 @@ use serde_json::json;
 use super::users::{Actor, Role, Session, acting};
 use super::{DocState, DocumentId, Revision, Workspace, log, mosaic};
 use crate::detect::Finding;
-use crate::document::{Format, Rect};
+use crate::document::{Document, Format, Rect};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ingest;
 use crate::normalize::{Folded, fold};
@@ -141,110 +141,124 @@ impl Workspace {
         bytes: &[u8],
         revision_of: Option<DocumentId>,
     ) -> Result<ImportOutcome> {
-        // Read and scan before taking the write lock: a slow 300-page PDF must not block the
-        // other users of the workspace. The lock is taken only to record the result.
-        let document = ingest::read(bytes, Some(file_name), &self.limits)?;
-        let mut findings = (self.scanner)(&document, &self.rules);
-        let sha256 = self.store().blobs().put(bytes)?;
+        self.logging_refusal(session, "import", revision_of, || {
+            // Refuse early, before the work and before storing anything; the write transaction
+            // below checks again, since a user can be disabled meanwhile.
+            acting(self.store().conn(), session)?.require_document_role(Role::Drafter, "import documents")?;
+            // Read and scan before taking the write lock: a slow 300-page PDF must not block the
+            // other users of the workspace. The lock is taken only to record the result.
+            let read = ingest::read(bytes, Some(file_name), &self.limits)?;
+            let mut findings = (self.scanner)(&read, &self.rules);
+            let sha256 = self.store().blobs().put(bytes)?;
 
-        let tx = self.store().write()?;
-        let actor = acting(&tx, session)?;
-        actor.require_document_role(Role::Drafter, "import documents")?;
-        let previous = match revision_of {
-            Some(id) => Some(latest_revision(&tx, id)?),
-            None => latest_revision_by_file_name(&tx, file_name)?,
-        };
-        if let Some(previous) = &previous
-            && previous.sha256 == sha256
-        {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                format!(
-                    "{file_name} is identical to {} revision {}: nothing to re-import",
-                    previous.document, previous.number
-                ),
-            ));
-        }
-        let (document_id, number) = match &previous {
-            Some(previous) => (previous.document, previous.number + 1),
-            None => {
-                tx.execute(
-                    "INSERT INTO documents (name, created_by, created_at) VALUES (?1, ?2, ?3)",
-                    params![file_name, actor.id, utc_now()],
-                )?;
-                (DocumentId::new(tx.last_insert_rowid()), 1)
+            let tx = self.store().write()?;
+            let actor = acting(&tx, session)?;
+            actor.require_document_role(Role::Drafter, "import documents")?;
+            let previous = match revision_of {
+                Some(id) => Some(latest_revision(&tx, id)?),
+                None => latest_revision_by_file_name(&tx, file_name)?,
+            };
+            if let Some(previous) = &previous
+                && previous.sha256 == sha256
+            {
+                return Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    format!(
+                        "{file_name} is identical to {} revision {}: nothing to re-import",
+                        previous.document, previous.number
+                    ),
+                ));
             }
-        };
-        let mosaic_findings = mosaic::cross_document(&tx, &document, &findings)?;
-        let next_id = findings.len() as u32 + 1;
-        for (i, mut finding) in mosaic_findings.into_iter().enumerate() {
-            finding.id = next_id + i as u32;
-            findings.push(finding);
-        }
-
-        let voided = match &previous {
-            Some(previous) => supersede(&tx, previous)?,
-            None => 0,
-        };
-        tx.execute(
-            "INSERT INTO revisions (document_id, number, file_name, format, sha256, size, drafter_id, state, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'imported', ?8)",
-            params![
-                document_id.get(),
-                number,
-                file_name,
-                document.format().as_str(),
-                sha256,
-                bytes.len() as i64,
-                actor.id,
-                utc_now()
-            ],
-        )?;
-        let revision_id = tx.last_insert_rowid();
-        for finding in &findings {
-            let body = serde_json::to_string(finding).map_err(|e| {
-                Error::new(ErrorKind::Workspace, format!("cannot store finding {}: {e}", finding.id))
-            })?;
+            let (document, number, voided) = match &previous {
+                Some(previous) => (previous.document, previous.number + 1, supersede(&tx, previous)?),
+                None => {
+                    tx.execute(
+                        "INSERT INTO documents (name, created_by, created_at) VALUES (?1, ?2, ?3)",
+                        params![file_name, actor.id, utc_now()],
+                    )?;
+                    (DocumentId::new(tx.last_insert_rowid()), 1, 0)
+                }
+            };
+            // Mosaic findings are numbered after the scan's own.
+            for mosaic in mosaic::cross_document(&tx, self.rules.mosaic(), &read, &findings)? {
+                let id = findings.len() as u32 + 1;
+                findings.push(Finding { id, ..mosaic });
+            }
             tx.execute(
-                "INSERT INTO findings (revision_id, number, category, body) VALUES (?1, ?2, ?3, ?4)",
-                params![revision_id, finding.id, finding.category, body],
+                "INSERT INTO revisions (document_id, number, file_name, format, sha256, size, drafter_id, state, imported_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'imported', ?8)",
+                params![
+                    document.get(),
+                    number,
+                    file_name,
+                    read.format().as_str(),
+                    sha256,
+                    bytes.len() as i64,
+                    actor.id,
+                    utc_now()
+                ],
             )?;
-        }
-        log(
-            &tx,
-            &actor.name,
-            "import",
-            Some(document_id),
-            json!({
+            insert_findings(&tx, tx.last_insert_rowid(), &findings)?;
+            let import = json!({
                 "revision": number,
                 "file_name": file_name,
-                "format": document.format(),
+                "format": read.format(),
                 "sha256": sha256,
                 "size": bytes.len(),
                 "voided_signoffs": voided,
-            }),
-        )?;
-        let by_category =
-            findings.iter().fold(std::collections::BTreeMap::<&str, usize>::new(), |mut m, f| {
-                *m.entry(f.category.as_str()).or_default() += 1;
-                m
             });
-        log(
-            &tx,
-            &actor.name,
-            "scan",
-            Some(document_id),
-            json!({ "revision": number, "rules": self.rules_source, "findings": findings.len(), "by_category": by_category }),
-        )?;
-        tx.commit()?;
-        Ok(ImportOutcome {
-            document: document_id,
-            revision: number,
-            sha256,
-            format: document.format(),
-            findings: findings.len(),
-            voided_signoffs: voided,
+            log(&tx, &actor.name, "import", Some(document), import)?;
+            self.log_scan(&tx, &actor, document, number, &findings)?;
+            tx.commit()?;
+            Ok(ImportOutcome {
+                document,
+                revision: number,
+                sha256,
+                format: read.format(),
+                findings: findings.len(),
+                voided_signoffs: voided,
+            })
         })
+    }
+
+    /// Logs the scan of a new revision: which rules ran and what they found, by category.
+    /// Rule packs are files an admin may edit outside Vetted, so a change of rules is logged
+    /// as its own entry, before the first scan that used them.
+    fn log_scan(
+        &self,
+        tx: &Transaction<'_>,
+        actor: &Actor,
+        document: DocumentId,
+        revision: u32,
+        findings: &[Finding],
+    ) -> Result<()> {
+        let last_rules: Option<String> = tx
+            .query_row(
+                "SELECT json_extract(payload, '$.rules') FROM audit_log WHERE action = 'scan'
+                 ORDER BY seq DESC LIMIT 1",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?
+            .flatten();
+        if let Some(last_rules) = last_rules
+            && last_rules != self.rules_source
+        {
+            let change = json!({ "from": last_rules, "to": self.rules_source });
+            log(tx, &actor.name, "rules_changed", None, change)?;
+        }
+        let mut by_category = std::collections::BTreeMap::<&str, usize>::new();
+        for finding in findings {
+            *by_category.entry(finding.category.as_str()).or_default() += 1;
+        }
+        let scan = json!({
+            "revision": revision,
+            "rules": self.rules_source,
+            "findings": findings.len(),
+            "by_category": by_category,
+        });
+        log(tx, &actor.name, "scan", Some(document), scan)?;
+        Ok(())
     }
 
     /// Every document's latest revision, newest document first.
@@ -293,73 +307,75 @@ impl Workspace {
         which: &Selection,
         decision: &Decision,
     ) -> Result<usize> {
-        let tx = self.store().write()?;
-        let actor = acting(&tx, session)?;
-        let revision = revision_open_for_review(&tx, &actor, document, "decide findings")?;
-        let findings = reviewed_findings(&tx, revision.row_id)?;
-        let selected: Vec<&ReviewedFinding> = match which {
-            Selection::All => findings.iter().collect(),
-            Selection::Ids(ids) => {
-                let mut selected = Vec::new();
-                for id in ids {
-                    let finding = findings.iter().find(|f| f.finding.id == *id).ok_or_else(|| {
-                        Error::new(
-                            ErrorKind::NotFound,
-                            format!("{document} revision {} has no finding #{id}", revision.number),
-                        )
-                    })?;
-                    selected.push(finding);
-                }
-                selected
-            }
-        };
-        let (action, shared_reason) = match decision {
-            Decision::Redact { reason: Some(typed) } => {
-                ("redact", Some(Workspace::resolve_reason(&tx, typed)?))
-            }
-            Decision::Redact { reason: None } => ("redact", None),
-            Decision::Keep { reason } => {
-                if reason.trim().is_empty() {
-                    return Err(Error::new(
-                        ErrorKind::InvalidInput,
-                        "keeping a finding needs a written reason",
-                    ));
-                }
-                ("keep", Some(reason.trim().to_string()))
-            }
-        };
-        let now = utc_now();
-        let mut decided = Vec::new();
-        for reviewed in &selected {
-            let finding = &reviewed.finding;
-            let reason = match &shared_reason {
-                Some(reason) => reason.clone(),
-                // The rule's suggestion, if it names a known code; otherwise the catch-all, so
-                // every redaction in the record carries a code the report can label.
-                None => {
-                    Workspace::resolve_reason(&tx, &finding.reason).unwrap_or_else(|_| "sensitive".into())
+        self.logging_refusal(session, "decide", Some(document), || {
+            let tx = self.store().write()?;
+            let actor = acting(&tx, session)?;
+            let revision = revision_open_for_review(&tx, &actor, document, "decide findings")?;
+            let findings = reviewed_findings(&tx, revision.row_id)?;
+            let selected: Vec<&ReviewedFinding> = match which {
+                Selection::All => findings.iter().collect(),
+                Selection::Ids(ids) => {
+                    let mut selected = Vec::new();
+                    for id in ids {
+                        let finding = findings.iter().find(|f| f.finding.id == *id).ok_or_else(|| {
+                            Error::new(
+                                ErrorKind::NotFound,
+                                format!("{document} revision {} has no finding #{id}", revision.number),
+                            )
+                        })?;
+                        selected.push(finding);
+                    }
+                    selected
                 }
             };
-            tx.execute(
-                "INSERT INTO decisions (revision_id, finding, action, reason, decided_by, decided_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (revision_id, finding) DO UPDATE SET
-                     action = excluded.action, reason = excluded.reason,
-                     decided_by = excluded.decided_by, decided_at = excluded.decided_at",
-                params![revision.row_id, finding.id, action, reason, actor.id, now],
+            let (action, shared_reason) = match decision {
+                Decision::Redact { reason: Some(typed) } => {
+                    ("redact", Some(Workspace::resolve_reason(&tx, typed)?))
+                }
+                Decision::Redact { reason: None } => ("redact", None),
+                Decision::Keep { reason } => {
+                    if reason.trim().is_empty() {
+                        return Err(Error::new(
+                            ErrorKind::InvalidInput,
+                            "keeping a finding needs a written reason",
+                        ));
+                    }
+                    ("keep", Some(reason.trim().to_string()))
+                }
+            };
+            let now = utc_now();
+            let mut decided = Vec::new();
+            for reviewed in &selected {
+                let finding = &reviewed.finding;
+                let reason = match &shared_reason {
+                    Some(reason) => reason.clone(),
+                    // The rule's suggestion, if it names a known code; otherwise the catch-all, so
+                    // every redaction in the record carries a code the report can label.
+                    None => {
+                        Workspace::resolve_reason(&tx, &finding.reason).unwrap_or_else(|_| "sensitive".into())
+                    }
+                };
+                tx.execute(
+                    "INSERT INTO decisions (revision_id, finding, action, reason, decided_by, decided_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (revision_id, finding) DO UPDATE SET
+                         action = excluded.action, reason = excluded.reason,
+                         decided_by = excluded.decided_by, decided_at = excluded.decided_at",
+                    params![revision.row_id, finding.id, action, reason, actor.id, now],
+                )?;
+                decided.push(json!({ "finding": finding.id, "rule": finding.rule, "reason": reason }));
+            }
+            set_state(&tx, revision.row_id, DocState::InReview)?;
+            log(
+                &tx,
+                &actor.name,
+                "decide",
+                Some(document),
+                json!({ "revision": revision.number, "action": action, "findings": decided }),
             )?;
-            decided.push(json!({ "finding": finding.id, "rule": finding.rule, "reason": reason }));
-        }
-        set_state(&tx, revision.row_id, DocState::InReview)?;
-        log(
-            &tx,
-            &actor.name,
-            "decide",
-            Some(document),
-            json!({ "revision": revision.number, "action": action, "findings": decided }),
-        )?;
-        tx.commit()?;
-        Ok(selected.len())
+            tx.commit()?;
+            Ok(selected.len())
+        })
     }
 
     /// Marks a phrase of a document's latest revision for redaction: its first occurrence, or
@@ -373,23 +389,39 @@ impl Workspace {
         every: bool,
         reason: &str,
     ) -> Result<Mark> {
-        let tx = self.store().write()?;
-        let actor = acting(&tx, session)?;
-        let revision = revision_open_for_review(&tx, &actor, document, "mark passages")?;
-        let reason = Workspace::resolve_reason(&tx, reason)?;
-        let original = self.store().blobs().get(&revision.sha256)?;
-        let read = ingest::read_as(&original, revision.format, &self.limits)?;
-        let ranges = find_phrase(read.text(), phrase, every);
-        if ranges.is_empty() {
-            return Err(Error::new(
-                ErrorKind::NotFound,
-                format!("{phrase:?} does not occur in {document} revision {}", revision.number),
-            ));
-        }
-        let target = MarkTarget::Phrase { phrase: phrase.to_string(), every, ranges };
-        let mark = insert_mark(&tx, &actor, &revision, target, reason)?;
-        tx.commit()?;
-        Ok(mark)
+        self.logging_refusal(session, "mark", Some(document), || {
+            // Find the phrase before taking the write lock (reading a large PDF takes a while),
+            // then check under the lock that the revision is still the one searched.
+            let actor = acting(self.store().conn(), session)?;
+            let searched = revision_open_for_review(self.store().conn(), &actor, document, "mark passages")?;
+            let original = self.store().blobs().get(&searched.sha256)?;
+            let read = ingest::read_as(&original, searched.format, &self.limits)?;
+            let ranges = find_phrase(read.text(), phrase, every);
+
+            let tx = self.store().write()?;
+            let actor = acting(&tx, session)?;
+            let revision = revision_open_for_review(&tx, &actor, document, "mark passages")?;
+            if revision.row_id != searched.row_id {
+                return Err(Error::new(
+                    ErrorKind::InvalidState,
+                    format!(
+                        "{document} changed while the phrase was searched (now revision {})",
+                        revision.number
+                    ),
+                ));
+            }
+            let reason = Workspace::resolve_reason(&tx, reason)?;
+            if ranges.is_empty() {
+                return Err(Error::new(
+                    ErrorKind::NotFound,
+                    format!("{phrase:?} does not occur in {document} revision {}", revision.number),
+                ));
+            }
+            let target = MarkTarget::Phrase { phrase: phrase.to_string(), every, ranges };
+            let mark = insert_mark(&tx, &actor, &revision, target, reason)?;
+            tx.commit()?;
+            Ok(mark)
+        })
     }
 
     /// Marks an area of a page (PDF) or of the picture (image) for redaction.
@@ -401,26 +433,40 @@ impl Workspace {
         rect: Rect,
         reason: &str,
     ) -> Result<Mark> {
-        let tx = self.store().write()?;
-        let actor = acting(&tx, session)?;
-        let revision = revision_open_for_review(&tx, &actor, document, "mark areas")?;
-        if !matches!(revision.format, Format::Pdf | Format::Jpeg | Format::Png) {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                format!("areas are marked on PDF pages and images, and {document} is {}", revision.format),
-            ));
-        }
-        let finite = [rect.x, rect.y, rect.width, rect.height].iter().all(|v| v.is_finite());
-        if page == 0 || !finite || rect.width <= 0.0 || rect.height <= 0.0 {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                "an area needs a page from 1 and a positive width and height",
-            ));
-        }
-        let reason = Workspace::resolve_reason(&tx, reason)?;
-        let mark = insert_mark(&tx, &actor, &revision, MarkTarget::Area { page, rect }, reason)?;
-        tx.commit()?;
-        Ok(mark)
+        self.logging_refusal(session, "mark", Some(document), || {
+            let tx = self.store().write()?;
+            let actor = acting(&tx, session)?;
+            let revision = revision_open_for_review(&tx, &actor, document, "mark areas")?;
+            if !matches!(revision.format, Format::Pdf | Format::Jpeg | Format::Png) {
+                return Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    format!(
+                        "areas are marked on PDF pages and images, and {document} is {}",
+                        revision.format
+                    ),
+                ));
+            }
+            let finite = [rect.x, rect.y, rect.width, rect.height].iter().all(|v| v.is_finite());
+            if page == 0 || !finite || rect.width <= 0.0 || rect.height <= 0.0 {
+                return Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    "an area needs a page from 1 and a positive width and height",
+                ));
+            }
+            let reason = Workspace::resolve_reason(&tx, reason)?;
+            let mark = insert_mark(&tx, &actor, &revision, MarkTarget::Area { page, rect }, reason)?;
+            tx.commit()?;
+            Ok(mark)
+        })
+    }
+
+    /// The latest revision of a document, read again from its stored original (checked
+    /// against its SHA-256): what the review view shows, and what the findings' offsets mean.
+    pub fn read_document(&self, document: DocumentId) -> Result<(Revision, Document)> {
+        let revision = self.revision(document)?;
+        let original = self.store().blobs().get(&revision.sha256)?;
+        let read = ingest::read_as(&original, revision.format, &self.limits)?;
+        Ok((revision, read))
     }
 
     /// The manual marks on a document's latest revision.
@@ -428,6 +474,19 @@ impl Workspace {
         let revision = self.revision(document)?;
         marks_of(self.store().conn(), revision.row_id)
     }
+}
+
+fn insert_findings(tx: &Transaction<'_>, revision_id: i64, findings: &[Finding]) -> Result<()> {
+    for finding in findings {
+        let body = serde_json::to_string(finding).map_err(|e| {
+            Error::new(ErrorKind::Workspace, format!("cannot store finding {}: {e}", finding.id))
+        })?;
+        tx.execute(
+            "INSERT INTO findings (revision_id, number, category, body) VALUES (?1, ?2, ?3, ?4)",
+            params![revision_id, finding.id, finding.category, body],
+        )?;
+    }
+    Ok(())
 }
 
 fn insert_mark(
@@ -502,13 +561,13 @@ pub(super) fn set_state(tx: &Transaction<'_>, revision_id: i64, state: DocState)
 /// The latest revision of `document`, checked to be open for review by `actor`: a reviewer,
 /// not an auditor or admin, not its drafter.
 fn revision_open_for_review(
-    tx: &Transaction<'_>,
+    conn: &Connection,
     actor: &Actor,
     document: DocumentId,
     what: &str,
 ) -> Result<Revision> {
     actor.require_document_role(Role::Reviewer, what)?;
-    let revision = latest_revision(tx, document)?;
+    let revision = latest_revision(conn, document)?;
     if revision.drafter == actor.name {
         return Err(Error::new(
             ErrorKind::Forbidden,

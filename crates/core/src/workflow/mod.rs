@@ -19,7 +19,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use documents::{Decision, FindingStatus, ImportOutcome, Mark, MarkTarget, ReviewedFinding, Selection};
-pub use mosaic::MOSAIC_GROUPS;
 pub use signoff::{ExportRecord, SignOff, SignOffKind};
 pub use users::{Role, Session, UserInfo};
 
@@ -321,6 +320,34 @@ impl Workspace {
 
     pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Runs a document action and, when it is refused for want of a role or by separation of
+    /// duties, records the attempt: an auditor wants to see who tried to approve their own
+    /// draft as much as who approved what. The refused action's own transaction was rolled
+    /// back, so the record is a separate entry.
+    fn logging_refusal<T>(
+        &self,
+        session: &Session,
+        action: &str,
+        document: Option<DocumentId>,
+        run: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        let result = run();
+        if let Err(error) = &result
+            && error.kind() == ErrorKind::Forbidden
+        {
+            let tx = self.store.write()?;
+            log(
+                &tx,
+                session.name(),
+                "refused",
+                document,
+                serde_json::json!({ "action": action, "why": error.message() }),
+            )?;
+            tx.commit()?;
+        }
+        result
     }
 }
 

@@ -4,50 +4,36 @@
 //! A unit designator released last month and a restricted area in today's draft are each
 //! harmless alone and revealing together. At import, the categories of the new revision's
 //! findings are compared with the findings that earlier exports *kept* (what was redacted was
-//! never published). Where the draft and one earlier export together cover at least
-//! [`MOSAIC_THRESHOLD`] distinct groups of [`MOSAIC_GROUPS`] — and each side brings a group the
-//! other lacks — the draft gets a finding naming that export.
+//! never published). The categories and how many make a mosaic are the rule set's own
+//! aggregation settings ([`MosaicConfig`], `mosaic.toml`), so the in-document and the
+//! cross-document checks agree. Where the draft and one earlier export together cover enough
+//! distinct categories — and each side brings one the other lacks — the draft gets a finding
+//! naming that export.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::Transaction;
 
 use super::DocumentId;
-use crate::detect::{Finding, Severity};
+use crate::detect::{Finding, MosaicConfig};
 use crate::document::Document;
 use crate::error::Result;
 
-/// Finding categories that count toward a mosaic, each with the group it stands for: a place
-/// given as a named restricted area or as coordinates is the same piece of the puzzle.
-/// Adjust here when the detection engine names its categories differently.
-pub const MOSAIC_GROUPS: &[(&str, &str)] = &[
-    ("military_unit", "unit"),
-    ("restricted_area", "place"),
-    ("coordinates", "place"),
-    ("technical_parameter", "equipment"),
-    ("equipment", "equipment"),
-];
-
-/// How many distinct groups make a mosaic.
-const MOSAIC_THRESHOLD: usize = 3;
-
-fn group_of(category: &str) -> Option<&'static str> {
-    MOSAIC_GROUPS.iter().find(|(c, _)| *c == category).map(|(_, group)| *group)
-}
-
 /// The mosaic findings for a new revision read as `read` with `findings` (not yet numbered
-/// into the revision: the caller numbers them after the scan's own).
+/// into the revision: the caller numbers them after the scan's own). None when the rule set
+/// declares no aggregation settings.
 pub(super) fn cross_document(
     tx: &Transaction<'_>,
+    config: Option<&MosaicConfig>,
     read: &Document,
     findings: &[Finding],
 ) -> Result<Vec<Finding>> {
-    let draft_groups: BTreeSet<&str> = findings.iter().filter_map(|f| group_of(&f.category)).collect();
-    if draft_groups.is_empty() {
-        return Ok(Vec::new());
-    }
+    let Some(config) = config else { return Ok(Vec::new()) };
+    let relevant = |category: &str| config.categories.iter().any(|c| c == category);
+    let draft_categories: BTreeSet<&str> =
+        findings.iter().map(|f| f.category.as_str()).filter(|c| relevant(c)).collect();
     // The anchor: the draft's first mosaic-relevant passage. Redacting it breaks the mosaic.
-    let Some(anchor) = findings.iter().find(|f| group_of(&f.category).is_some()) else {
+    let Some(anchor) = findings.iter().find(|f| relevant(&f.category)) else {
         return Ok(Vec::new());
     };
 
@@ -71,42 +57,44 @@ pub(super) fn cross_document(
     })?;
     // Keyed by revision, not by export: a revision exported twice is one earlier release,
     // named by its first export.
-    let mut published: BTreeMap<(i64, u32), (String, BTreeSet<&'static str>)> = BTreeMap::new();
+    let mut published: BTreeMap<(i64, u32), (String, BTreeSet<String>)> = BTreeMap::new();
     for row in rows {
         let (_export, doc, revision, at, sha256, category) = row?;
-        let Some(group) = group_of(&category) else { continue };
+        if !relevant(&category) {
+            continue;
+        }
         let label = format!("{} revision {revision} (exported {at}, sha256 {sha256})", DocumentId::new(doc));
-        published.entry((doc, revision)).or_insert_with(|| (label, BTreeSet::new())).1.insert(group);
+        published.entry((doc, revision)).or_insert_with(|| (label, BTreeSet::new())).1.insert(category);
     }
 
     let mut mosaics = Vec::new();
-    for (label, groups) in published.values() {
-        let union: BTreeSet<&str> = draft_groups.union(groups).copied().collect();
-        let completes = union.len() >= MOSAIC_THRESHOLD
-            && !groups.is_subset(&draft_groups)
-            && !draft_groups.is_subset(groups);
+    for (label, earlier) in published.values() {
+        let earlier: BTreeSet<&str> = earlier.iter().map(String::as_str).collect();
+        let together = draft_categories.union(&earlier).count();
+        let completes = together >= config.min_categories
+            && !earlier.is_subset(&draft_categories)
+            && !draft_categories.is_subset(&earlier);
         if !completes {
             continue;
         }
-        let draft: Vec<&str> = draft_groups.iter().copied().collect();
-        let earlier: Vec<&str> = groups.iter().copied().collect();
+        let join = |set: &BTreeSet<&str>| set.iter().copied().collect::<Vec<_>>().join(" + ");
         mosaics.push(Finding {
             id: 0,
             rule: "mosaic.cross_document".into(),
             category: "mosaic".into(),
-            severity: Severity::High,
+            severity: config.severity,
             confidence: 0.8,
             text: read.slice(anchor.start, anchor.end).to_string(),
             start: anchor.start,
             end: anchor.end,
             location: anchor.location.clone(),
             hidden: anchor.hidden,
-            reason: "state_secret".into(),
+            reason: config.reason.clone(),
             note: format!(
-                "with {label}, already published from this workspace, this draft completes a sensitive combination: \
-                 the draft has {} and the earlier release has {}",
-                draft.join(" + "),
-                earlier.join(" + ")
+                "聚合泄密风险 / mosaic risk: with {label}, already published from this workspace, this draft \
+                 completes a sensitive combination: the draft has {} and the earlier release has {}",
+                join(&draft_categories),
+                join(&earlier)
             ),
         });
     }

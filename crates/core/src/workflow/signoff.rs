@@ -82,32 +82,38 @@ impl Workspace {
     /// Signs "review complete" on a document's latest revision: a reviewer who did not draft
     /// it, once every finding is decided.
     pub fn submit(&self, session: &Session, document: DocumentId) -> Result<()> {
-        let tx = self.store().write()?;
-        let actor = acting(&tx, session)?;
-        actor.require_document_role(Role::Reviewer, "sign review complete")?;
-        let revision = latest_revision(&tx, document)?;
-        refuse_drafter(&actor, &revision, "review")?;
-        require_state(&revision, &[DocState::Imported, DocState::InReview, DocState::Rejected], "submitted")?;
-        let open: Vec<String> = reviewed_findings(&tx, revision.row_id)?
-            .iter()
-            .filter(|f| f.status == super::FindingStatus::Open)
-            .map(|f| format!("#{}", f.finding.id))
-            .collect();
-        if !open.is_empty() {
-            return Err(Error::new(
-                ErrorKind::InvalidState,
-                format!(
-                    "{document} revision {} cannot be submitted: {} finding(s) still undecided ({})",
-                    revision.number,
-                    open.len(),
-                    open.join(", ")
-                ),
-            ));
-        }
-        sign(&tx, &actor, &revision, SignOffKind::ReviewComplete, None)?;
-        set_state(&tx, revision.row_id, DocState::ReviewComplete)?;
-        tx.commit()?;
-        Ok(())
+        self.logging_refusal(session, "submit", Some(document), || {
+            let tx = self.store().write()?;
+            let actor = acting(&tx, session)?;
+            actor.require_document_role(Role::Reviewer, "sign review complete")?;
+            let revision = latest_revision(&tx, document)?;
+            refuse_drafter(&actor, &revision, "review")?;
+            require_state(
+                &revision,
+                &[DocState::Imported, DocState::InReview, DocState::Rejected],
+                "submitted",
+            )?;
+            let open: Vec<String> = reviewed_findings(&tx, revision.row_id)?
+                .iter()
+                .filter(|f| f.status == super::FindingStatus::Open)
+                .map(|f| format!("#{}", f.finding.id))
+                .collect();
+            if !open.is_empty() {
+                return Err(Error::new(
+                    ErrorKind::InvalidState,
+                    format!(
+                        "{document} revision {} cannot be submitted: {} finding(s) still undecided ({})",
+                        revision.number,
+                        open.len(),
+                        open.join(", ")
+                    ),
+                ));
+            }
+            sign(&tx, &actor, &revision, SignOffKind::ReviewComplete, None)?;
+            set_state(&tx, revision.row_id, DocState::ReviewComplete)?;
+            tx.commit()?;
+            Ok(())
+        })
     }
 
     /// Approves a document's reviewed latest revision: an approver who neither drafted it nor
@@ -135,126 +141,138 @@ impl Workspace {
         comment: Option<&str>,
     ) -> Result<()> {
         let what = if kind == SignOffKind::Approved { "approve" } else { "reject" };
-        let tx = self.store().write()?;
-        let actor = acting(&tx, session)?;
-        actor.require_document_role(Role::Approver, &format!("{what} documents"))?;
-        let revision = latest_revision(&tx, document)?;
-        refuse_drafter(&actor, &revision, what)?;
-        require_state(
-            &revision,
-            &[DocState::ReviewComplete],
-            if kind == SignOffKind::Approved { "approved" } else { "rejected" },
-        )?;
-        let reviewer = last_reviewer(&tx, revision.row_id)?;
-        if reviewer.as_deref() == Some(actor.name.as_str()) {
-            return Err(Error::new(
-                ErrorKind::Forbidden,
-                format!(
-                    "{} signed the review of {document} revision {} and may not also {what} it: reviewer and \
-                     approver must be different people",
-                    actor.name, revision.number
-                ),
-            ));
-        }
-        sign(&tx, &actor, &revision, kind, comment)?;
-        let state = if kind == SignOffKind::Approved { DocState::Approved } else { DocState::Rejected };
-        set_state(&tx, revision.row_id, state)?;
-        tx.commit()?;
-        Ok(())
+        self.logging_refusal(session, what, Some(document), || {
+            let tx = self.store().write()?;
+            let actor = acting(&tx, session)?;
+            actor.require_document_role(Role::Approver, &format!("{what} documents"))?;
+            let revision = latest_revision(&tx, document)?;
+            refuse_drafter(&actor, &revision, what)?;
+            require_state(
+                &revision,
+                &[DocState::ReviewComplete],
+                if kind == SignOffKind::Approved { "approved" } else { "rejected" },
+            )?;
+            let reviewer = last_reviewer(&tx, revision.row_id)?;
+            if reviewer.as_deref() == Some(actor.name.as_str()) {
+                return Err(Error::new(
+                    ErrorKind::Forbidden,
+                    format!(
+                        "{} signed the review of {document} revision {} and may not also {what} it: reviewer and \
+                         approver must be different people",
+                        actor.name, revision.number
+                    ),
+                ));
+            }
+            sign(&tx, &actor, &revision, kind, comment)?;
+            let state = if kind == SignOffKind::Approved { DocState::Approved } else { DocState::Rejected };
+            set_state(&tx, revision.row_id, state)?;
+            tx.commit()?;
+            Ok(())
+        })
     }
 
     /// Exports the approved latest revision of a document to `out`: redacted, verified,
     /// recorded, then published. Approvers only.
     pub fn export(&self, session: &Session, document: DocumentId, out: &Path) -> Result<ExportRecord> {
-        let (revision, plan) = {
-            let tx = self.store().write()?;
-            let actor = acting(&tx, session)?;
-            actor.require_document_role(Role::Approver, "export documents")?;
-            let revision = latest_revision(&tx, document)?;
+        self.logging_refusal(session, "export", Some(document), || {
+            // Checked without the write lock: redaction takes a while, and the record below
+            // checks everything again under the lock.
+            let conn = self.store().conn();
+            acting(conn, session)?.require_document_role(Role::Approver, "export documents")?;
+            let revision = latest_revision(conn, document)?;
             require_state(&revision, &[DocState::Approved, DocState::Exported], "exported")?;
-            let plan = plan_of(&tx, revision.row_id)?;
-            (revision, plan)
-        };
-        let original = self.store().blobs().get(&revision.sha256)?;
-        let export = match redact(&original, revision.format, &plan, &self.limits) {
-            Ok(export) => export,
-            Err(error) => {
-                // A blocked export is itself part of the record: someone tried to publish.
-                let tx = self.store().write()?;
-                let actor = acting(&tx, session)?;
-                log(
-                    &tx,
-                    &actor.name,
-                    "export_refused",
-                    Some(document),
-                    json!({ "revision": revision.number, "error": error.kind().code(), "message": error.message() }),
-                )?;
-                tx.commit()?;
-                return Err(error);
-            }
-        };
-        let staged = stage(out, &export.bytes)?;
-        let record = {
-            let tx = self.store().write()?;
-            let actor = acting(&tx, session)?;
-            // The state is checked again under the write lock: a new revision imported while
-            // the redactor ran voids this approval, and the export must not go out on it.
-            let current = latest_revision(&tx, document)?;
-            if current.row_id != revision.row_id
-                || !matches!(current.state, DocState::Approved | DocState::Exported)
-            {
-                let _ = std::fs::remove_file(&staged);
-                return Err(Error::new(
-                    ErrorKind::InvalidState,
-                    format!(
-                        "{document} changed while it was being exported (now revision {}, {})",
-                        current.number, current.state
-                    ),
-                ));
-            }
-            let record = ExportRecord {
-                revision: revision.number,
-                // Recorded absolute: the record outlives the working directory it was made in.
-                path: std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf()).display().to_string(),
-                sha256: export.report.output_sha256.clone(),
-                exported_by: actor.name.clone(),
-                exported_at: utc_now(),
-                report: export.report,
+            let plan = plan_of(conn, revision.row_id)?;
+
+            let redacted = self
+                .store()
+                .blobs()
+                .get(&revision.sha256)
+                .and_then(|original| redact(&original, revision.format, &plan, &self.limits));
+            let export = match redacted {
+                Ok(export) => export,
+                Err(error) => {
+                    // A blocked export is itself part of the record: someone tried to publish,
+                    // and the redactor, the verification or the stored original said no.
+                    let tx = self.store().write()?;
+                    let actor = acting(&tx, session)?;
+                    let refusal = json!({
+                        "revision": revision.number,
+                        "error": error.kind().code(),
+                        "message": error.message(),
+                    });
+                    log(&tx, &actor.name, "export_refused", Some(document), refusal)?;
+                    tx.commit()?;
+                    return Err(error);
+                }
             };
-            let report_json = serde_json::to_string(&record.report).map_err(|e| {
-                Error::new(ErrorKind::Workspace, format!("cannot store the verification report: {e}"))
-            })?;
-            tx.execute(
-                "INSERT INTO exports (revision_id, path, sha256, report, exported_by, exported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    revision.row_id,
-                    record.path,
-                    record.sha256,
-                    report_json,
-                    actor.id,
-                    record.exported_at
-                ],
-            )?;
-            set_state(&tx, revision.row_id, DocState::Exported)?;
-            log(
-                &tx,
-                &actor.name,
-                "export",
-                Some(document),
-                json!({
-                    "revision": revision.number,
-                    "path": record.path,
-                    "sha256": record.sha256,
-                    "input_sha256": record.report.input_sha256,
-                    "removed": record.report.removed.len(),
-                    "strings_checked": record.report.strings_checked,
-                }),
-            )?;
-            tx.commit()?;
-            record
+            let staged = stage(out, &export.bytes)?;
+            match self.record_export(session, &revision, out, export.report) {
+                Ok(record) => {
+                    publish(&staged, out)?;
+                    Ok(record)
+                }
+                Err(error) => {
+                    let _ = std::fs::remove_file(&staged);
+                    Err(error)
+                }
+            }
+        })
+    }
+
+    /// Records a verified export of `revision` (about to be published at `out`), with its
+    /// audit entry, after checking under the write lock that the revision is still the
+    /// approved latest one: a revision imported while the redactor ran voids the approval.
+    fn record_export(
+        &self,
+        session: &Session,
+        revision: &Revision,
+        out: &Path,
+        report: VerificationReport,
+    ) -> Result<ExportRecord> {
+        let document = revision.document;
+        let tx = self.store().write()?;
+        let actor = acting(&tx, session)?;
+        actor.require_document_role(Role::Approver, "export documents")?;
+        let current = latest_revision(&tx, document)?;
+        if current.row_id != revision.row_id
+            || !matches!(current.state, DocState::Approved | DocState::Exported)
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidState,
+                format!(
+                    "{document} changed while it was being exported (now revision {}, {})",
+                    current.number, current.state
+                ),
+            ));
+        }
+        let record = ExportRecord {
+            revision: revision.number,
+            // Recorded absolute: the record outlives the working directory it was made in.
+            path: std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf()).display().to_string(),
+            sha256: report.output_sha256.clone(),
+            exported_by: actor.name.clone(),
+            exported_at: utc_now(),
+            report,
         };
-        publish(&staged, out)?;
+        let report_json = serde_json::to_string(&record.report).map_err(|e| {
+            Error::new(ErrorKind::Workspace, format!("cannot store the verification report: {e}"))
+        })?;
+        tx.execute(
+            "INSERT INTO exports (revision_id, path, sha256, report, exported_by, exported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![revision.row_id, record.path, record.sha256, report_json, actor.id, record.exported_at],
+        )?;
+        set_state(&tx, revision.row_id, DocState::Exported)?;
+        let entry = json!({
+            "revision": revision.number,
+            "path": record.path,
+            "sha256": record.sha256,
+            "input_sha256": record.report.input_sha256,
+            "removed": record.report.removed.len(),
+            "strings_checked": record.report.strings_checked,
+        });
+        log(&tx, &actor.name, "export", Some(document), entry)?;
+        tx.commit()?;
         Ok(record)
     }
 

@@ -321,3 +321,134 @@ fn no_mosaic_when_the_earlier_export_redacted_its_piece_or_the_draft_adds_nothin
     let repeat = ws.import(&o.drafter, "d.txt", "95837部队再次开放。\n".as_bytes(), None).unwrap();
     assert!(ws.findings(repeat.document).unwrap().iter().all(|f| f.finding.category != "mosaic"));
 }
+
+#[test]
+fn a_workspace_is_created_once_and_an_interrupted_creation_can_be_completed() {
+    let o = office();
+    let error = Workspace::create(o.ws.dir(), "admin2", PASS).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Workspace);
+    assert!(error.message().contains("already holds a Vetted workspace"), "{error}");
+
+    // A creation killed after the schema but before the first user leaves no users behind.
+    let dir = tempfile::tempdir().unwrap();
+    drop(crate::store::Store::create(dir.path()).unwrap());
+    Workspace::create(dir.path(), "admin", PASS).unwrap().sign_in("admin", PASS).unwrap();
+}
+
+#[test]
+fn from_the_third_failure_on_sign_in_slows_down_and_success_resets_the_count() {
+    let o = office();
+    for _ in 0..3 {
+        assert_eq!(kinds(o.ws.sign_in("rita", "wrong")), ErrorKind::Authentication);
+    }
+    let started = std::time::Instant::now();
+    o.ws.sign_in("rita", PASS).unwrap();
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+    let started = std::time::Instant::now();
+    o.ws.sign_in("rita", PASS).unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+}
+
+#[test]
+fn two_connections_deciding_at_once_lose_no_decision() {
+    let o = office();
+    let text: String = (0..20).map(|i| format!("第{i}处95837部队。")).collect();
+    let doc = o.ws.import(&o.drafter, "many.txt", text.as_bytes(), None).unwrap().document;
+    assert_eq!(o.ws.findings(doc).unwrap().len(), 20);
+    std::thread::scope(|scope| {
+        for parity in [0, 1] {
+            let dir = o.ws.dir().to_path_buf();
+            scope.spawn(move || {
+                // Each thread has its own connection, as two processes would.
+                let ws = Workspace::open(&dir).unwrap();
+                let rita = ws.sign_in("rita", PASS).unwrap();
+                for id in (1..=20).filter(|id| id % 2 == parity) {
+                    let decision = if parity == 0 {
+                        Decision::Redact { reason: None }
+                    } else {
+                        Decision::Keep { reason: "已公开".into() }
+                    };
+                    ws.decide(&rita, doc, &Selection::Ids(vec![id]), &decision).unwrap();
+                }
+            });
+        }
+    });
+    let expected: Vec<FindingStatus> =
+        (1..=20).map(|id| if id % 2 == 0 { FindingStatus::Redact } else { FindingStatus::Keep }).collect();
+    assert_eq!(statuses(&o.ws, doc), expected);
+    assert!(matches!(o.ws.verify_audit().unwrap(), ChainStatus::Intact { .. }));
+}
+
+#[test]
+fn a_refused_attempt_is_itself_recorded() {
+    let o = office();
+    let doc = o.ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    assert_eq!(
+        kinds(o.ws.decide(&o.drafter, doc, &Selection::All, &Decision::Redact { reason: None })),
+        ErrorKind::Forbidden
+    );
+    let last = o.ws.audit_log(Some(doc)).unwrap().pop().unwrap();
+    assert_eq!((last.actor.as_str(), last.action.as_str()), ("dora", "refused"));
+    assert_eq!(last.payload["action"], "decide");
+    assert!(last.payload["why"].as_str().unwrap().contains("needs the reviewer role"), "{}", last.payload);
+    // A refusal for another reason (the state) is not an attempt to overstep a role.
+    assert_eq!(kinds(o.ws.submit(&o.reviewer, doc)), ErrorKind::InvalidState);
+    assert_eq!(o.ws.audit_log(Some(doc)).unwrap().pop().unwrap().action, "refused");
+    assert_eq!(o.ws.audit_log(Some(doc)).unwrap().len(), 3);
+}
+
+#[test]
+fn a_user_changes_their_passphrase_by_giving_the_current_one() {
+    let o = office();
+    assert_eq!(
+        kinds(o.ws.change_passphrase(&o.reviewer, "wrong", "a new passphrase")),
+        ErrorKind::Authentication
+    );
+    o.ws.change_passphrase(&o.reviewer, PASS, "a new passphrase").unwrap();
+    assert_eq!(kinds(o.ws.sign_in("rita", PASS)), ErrorKind::Authentication);
+    o.ws.sign_in("rita", "a new passphrase").unwrap();
+    let actions: Vec<String> =
+        o.ws.audit_log(None).unwrap().into_iter().map(|e| e.action).rev().take(4).collect();
+    assert_eq!(actions, ["sign_in", "sign_in_failed", "passphrase_changed", "sign_in_failed"]);
+}
+
+#[test]
+fn a_change_of_the_rule_packs_is_logged_before_the_first_scan_that_uses_them() {
+    let o = office();
+    o.ws.import(&o.drafter, "a.txt", "第一份。\n".as_bytes(), None).unwrap();
+    let rules = o.ws.dir().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    // A valid pack in the detection engine's schema (see assets/rules/README.md).
+    std::fs::write(
+        rules.join("site.toml"),
+        "[pack]\nid = \"site\"\nname = { zh = \"本单位\", en = \"Site\" }\n\n[[rules]]\nid = \"site.project\"\n\
+         category = \"project\"\nseverity = \"high\"\nconfidence = 0.8\nreason = \"work_secret\"\n\
+         description = { zh = \"项目代号\", en = \"Project\" }\nterms = [\"红星项目\"]\n",
+    )
+    .unwrap();
+    let mut reopened = Workspace::open(o.ws.dir()).unwrap();
+    reopened.scanner = stand_in_scan;
+    let dora = reopened.sign_in("dora", PASS).unwrap();
+    reopened.import(&dora, "b.txt", "第二份。\n".as_bytes(), None).unwrap();
+    reopened.import(&dora, "c.txt", "第三份。\n".as_bytes(), None).unwrap();
+    let log = reopened.audit_log(None).unwrap();
+    let changes: Vec<&AuditEntry> = log.iter().filter(|e| e.action == "rules_changed").collect();
+    assert_eq!(changes.len(), 1, "only the first scan after the change logs it");
+    assert_eq!(changes[0].payload["from"], "built-in rules");
+    assert!(
+        changes[0].payload["to"].as_str().unwrap().starts_with("rules directory (sha256 "),
+        "{}",
+        changes[0].payload
+    );
+}
+
+#[test]
+fn the_document_under_review_is_read_back_from_its_stored_original() {
+    let o = office();
+    let doc = o.ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    let (revision, read) = o.ws.read_document(doc).unwrap();
+    assert_eq!(revision.number, 1);
+    assert_eq!(read.visible_text(), DRAFT);
+    let finding = &o.ws.findings(doc).unwrap()[0].finding;
+    assert_eq!(read.slice(finding.start, finding.end), "95837部队");
+}

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -134,21 +134,24 @@ impl Actor {
     }
 }
 
-/// Loads the session's user inside `tx`, refusing one that was disabled since signing in.
-pub(crate) fn acting(tx: &Transaction<'_>, session: &Session) -> Result<Actor> {
-    let found: Option<(String, bool)> = tx
+/// Loads the session's user (inside the write transaction, for an action), refusing one that
+/// was disabled since signing in.
+pub(crate) fn acting(conn: &Connection, session: &Session) -> Result<Actor> {
+    let found: Option<(String, bool)> = conn
         .query_row("SELECT name, disabled FROM users WHERE id = ?1", [session.user_id], |row| {
             Ok((row.get(0)?, row.get(1)?))
         })
         .optional()?;
     match found {
-        Some((name, false)) => Ok(Actor { id: session.user_id, roles: roles_of(tx, session.user_id)?, name }),
+        Some((name, false)) => {
+            Ok(Actor { id: session.user_id, roles: roles_of(conn, session.user_id)?, name })
+        }
         Some((name, true)) => Err(Error::new(ErrorKind::Authentication, format!("user {name} is disabled"))),
         None => Err(Error::new(ErrorKind::Authentication, format!("user {} does not exist", session.name))),
     }
 }
 
-fn roles_of(conn: &rusqlite::Connection, user_id: i64) -> Result<Vec<Role>> {
+fn roles_of(conn: &Connection, user_id: i64) -> Result<Vec<Role>> {
     let mut statement = conn.prepare("SELECT role FROM user_roles WHERE user_id = ?1")?;
     let names = statement.query_map([user_id], |row| row.get::<_, String>(0))?;
     let mut roles = Vec::new();
@@ -219,6 +222,13 @@ fn insert_user(tx: &Transaction<'_>, name: &str, roles: &[Role], passphrase: &st
 
 pub(super) fn create_first_admin(workspace: &Workspace, name: &str, passphrase: &str) -> Result<()> {
     let tx = workspace.store().write()?;
+    let has_users: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |row| row.get(0))?;
+    if has_users {
+        return Err(Error::new(
+            ErrorKind::Workspace,
+            format!("{} already holds a Vetted workspace", workspace.dir().display()),
+        ));
+    }
     insert_user(&tx, name, &[Role::Admin], passphrase)?;
     log(&tx, name, "workspace_created", None, json!({ "schema_version": crate::store::SCHEMA_VERSION }))?;
     log(&tx, name, "user_added", None, json!({ "user": name, "roles": [Role::Admin] }))?;
@@ -258,7 +268,13 @@ impl Workspace {
             Some((_, hash, _, _)) => {
                 Argon2::default().verify_password(passphrase.as_bytes(), hash.as_str()).is_ok()
             }
-            None => false,
+            None => {
+                // Hash anyway, so that an unknown name takes as long as a wrong passphrase and
+                // the timing does not tell which user names exist.
+                let _ =
+                    Argon2::default().hash_password_with_salt(passphrase.as_bytes(), b"vetted-no-such-user");
+                false
+            }
         };
 
         let tx = self.store().write()?;
@@ -327,6 +343,33 @@ impl Workspace {
             return Err(Error::new(ErrorKind::NotFound, format!("no enabled user named {name}")));
         }
         log(&tx, &actor.name, "user_disabled", None, json!({ "user": name }))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Changes the signed-in user's own passphrase, which must be given again: a session left
+    /// open on a shared workstation is not enough to take over the account.
+    pub fn change_passphrase(&self, session: &Session, current: &str, new: &str) -> Result<()> {
+        let tx = self.store().write()?;
+        let actor = acting(&tx, session)?;
+        let hash: String =
+            tx.query_row("SELECT passphrase_hash FROM users WHERE id = ?1", [actor.id], |row| row.get(0))?;
+        if Argon2::default().verify_password(current.as_bytes(), hash.as_str()).is_err() {
+            log(
+                &tx,
+                &actor.name,
+                "sign_in_failed",
+                None,
+                json!({ "why": "wrong passphrase when changing it" }),
+            )?;
+            tx.commit()?;
+            return Err(Error::new(ErrorKind::Authentication, "the current passphrase is wrong"));
+        }
+        tx.execute(
+            "UPDATE users SET passphrase_hash = ?1 WHERE id = ?2",
+            params![hash_passphrase(new)?, actor.id],
+        )?;
+        log(&tx, &actor.name, "passphrase_changed", None, json!({}))?;
         tx.commit()?;
         Ok(())
     }
