@@ -5,7 +5,8 @@
 # well-known placeholder). Run from anywhere after `source scripts/python-env.sh` (Pillow comes
 # with reportlab); needs exiftool (scripts/setup-system.sh).
 set -euo pipefail
-cd "$(dirname "$0")"
+scripts="$(cd "$(dirname "$0")" && pwd)"
+cd "$scripts/../assets/samples"
 
 cat > '采购公告-草稿.txt' <<'TXT'
 某市公共资源交易中心
@@ -88,3 +89,6 @@ exiftool -q -overwrite_original -o site-photo.jpg.tmp \
   "-ImageDescription=95837部队营区北门" \
   "$tmp/site.jpg"
 mv site-photo.jpg.tmp site-photo.jpg
+
+# The DOCX and PDF drafts, made by python-docx and LibreOffice as real producers make them.
+"${VETTED_PYTHON:-python3}" "$scripts/make_office_samples.py" .
