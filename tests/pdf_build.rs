@@ -98,6 +98,23 @@ impl Pdf {
     }
 }
 
+/// A one-page PDF drawing `first`, then an incremental update appended to it that replaces the
+/// page's content with `second` — the way an editor "removes" text while keeping it in the file.
+/// Returns the original bytes and the updated ones (which start with the original).
+pub fn incrementally_updated(first: &str, second: &str) -> (Vec<u8>, Vec<u8>) {
+    let mut pdf = Pdf::new();
+    let page = pdf.page(first);
+    let original = pdf.bytes();
+    let previous = lopdf::Document::load_mem(&original).unwrap();
+    let mut update = lopdf::IncrementalDocument::create_from(original.clone(), previous);
+    update.opt_clone_object_to_new_document(page).unwrap();
+    let content = update.new_document.add_object(Stream::new(Dictionary::new(), second.as_bytes().to_vec()));
+    update.new_document.get_dictionary_mut(page).unwrap().set("Contents", content);
+    let mut bytes = Vec::new();
+    update.save_to(&mut bytes).unwrap();
+    (original, bytes)
+}
+
 /// A literal PDF string object.
 pub fn string(s: &str) -> Object {
     Object::string_literal(s)

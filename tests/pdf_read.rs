@@ -5,7 +5,7 @@
 use lopdf::{Object, Stream, dictionary};
 use vetted_core::{Document, ErrorKind, HiddenKind, Layout, Limits, Origin, Rect, ingest};
 
-use crate::pdf_build::{Pdf, pdftotext, pdftotext_words, squeeze, string};
+use crate::pdf_build::{Pdf, incrementally_updated, pdftotext, pdftotext_words, squeeze, string};
 use crate::util::{data, run, stderr};
 
 fn read(bytes: &[u8]) -> Document {
@@ -227,19 +227,10 @@ fn metadata_annotations_attachments_scripts_and_form_fields_are_hidden_items() {
 
 #[test]
 fn an_incremental_update_reports_the_earlier_revision_and_its_removed_text() {
-    let mut pdf = Pdf::new();
-    let page = pdf.page("BT /F1 12 Tf 72 700 Td (Base 95837 is here) Tj ET");
-    let original = pdf.bytes();
-    let previous = lopdf::Document::load_mem(&original).unwrap();
-    let mut update = lopdf::IncrementalDocument::create_from(original.clone(), previous);
-    update.opt_clone_object_to_new_document(page).unwrap();
-    let new_content = update.new_document.add_object(Stream::new(
-        lopdf::Dictionary::new(),
-        b"BT /F1 12 Tf 72 700 Td (Nothing to see) Tj ET".to_vec(),
-    ));
-    update.new_document.get_dictionary_mut(page).unwrap().set("Contents", new_content);
-    let mut bytes = Vec::new();
-    update.save_to(&mut bytes).unwrap();
+    let (original, bytes) = incrementally_updated(
+        "BT /F1 12 Tf 72 700 Td (Base 95837 is here) Tj ET",
+        "BT /F1 12 Tf 72 700 Td (Nothing to see) Tj ET",
+    );
     assert!(bytes.starts_with(&original), "an incremental update appends");
 
     let doc = read(&bytes);

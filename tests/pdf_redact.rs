@@ -9,7 +9,7 @@ use vetted_core::{
     RedactionPlan, ingest, redact,
 };
 
-use crate::pdf_build::{Pdf, Word, pdftotext, pdftotext_words, string, tool};
+use crate::pdf_build::{Pdf, Word, incrementally_updated, pdftotext, pdftotext_words, string, tool};
 use crate::util::data;
 
 fn read(bytes: &[u8]) -> Document {
@@ -313,19 +313,10 @@ fn metadata_annotations_attachments_scripts_and_forms_are_removed() {
 
 #[test]
 fn an_incremental_update_hiding_a_secret_leaves_no_trace_in_the_export() {
-    let mut pdf = Pdf::new();
-    let page = pdf.page("BT /F1 12 Tf 72 700 Td (Base 95837 is here) Tj ET");
-    let original = pdf.bytes();
-    let previous = lopdf::Document::load_mem(&original).unwrap();
-    let mut update = lopdf::IncrementalDocument::create_from(original.clone(), previous);
-    update.opt_clone_object_to_new_document(page).unwrap();
-    let content = update.new_document.add_object(Stream::new(
-        lopdf::Dictionary::new(),
-        b"BT /F1 12 Tf 72 700 Td (Nothing here) Tj ET".to_vec(),
-    ));
-    update.new_document.get_dictionary_mut(page).unwrap().set("Contents", content);
-    let mut bytes = Vec::new();
-    update.save_to(&mut bytes).unwrap();
+    let (_, bytes) = incrementally_updated(
+        "BT /F1 12 Tf 72 700 Td (Base 95837 is here) Tj ET",
+        "BT /F1 12 Tf 72 700 Td (Nothing here) Tj ET",
+    );
 
     let exported = export(&bytes, &RedactionPlan::default());
     assert_eq!(read(&exported.bytes).visible_text(), "Nothing here\n");
