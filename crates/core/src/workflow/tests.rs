@@ -412,6 +412,12 @@ fn a_user_changes_their_passphrase_by_giving_the_current_one() {
     assert_eq!(actions, ["sign_in", "sign_in_failed", "passphrase_changed", "sign_in_failed"]);
 }
 
+/// A valid rule pack in the detection engine's schema (see assets/rules/README.md), declaring
+/// no aggregation settings.
+const SITE_PACK: &str = "[pack]\nid = \"site\"\nname = { zh = \"本单位\", en = \"Site\" }\n\n[[rules]]\n\
+    id = \"site.project\"\ncategory = \"project\"\nseverity = \"high\"\nconfidence = 0.8\n\
+    reason = \"work_secret\"\ndescription = { zh = \"项目代号\", en = \"Project\" }\nterms = [\"红星项目\"]\n";
+
 #[test]
 fn a_change_of_the_rule_packs_is_logged_before_the_first_scan_that_uses_them() {
     let o = office();
@@ -419,13 +425,7 @@ fn a_change_of_the_rule_packs_is_logged_before_the_first_scan_that_uses_them() {
     let rules = o.ws.dir().join("rules");
     std::fs::create_dir(&rules).unwrap();
     // A valid pack in the detection engine's schema (see assets/rules/README.md).
-    std::fs::write(
-        rules.join("site.toml"),
-        "[pack]\nid = \"site\"\nname = { zh = \"本单位\", en = \"Site\" }\n\n[[rules]]\nid = \"site.project\"\n\
-         category = \"project\"\nseverity = \"high\"\nconfidence = 0.8\nreason = \"work_secret\"\n\
-         description = { zh = \"项目代号\", en = \"Project\" }\nterms = [\"红星项目\"]\n",
-    )
-    .unwrap();
+    std::fs::write(rules.join("site.toml"), SITE_PACK).unwrap();
     let mut reopened = Workspace::open(o.ws.dir()).unwrap();
     reopened.scanner = stand_in_scan;
     let dora = reopened.sign_in("dora", PASS).unwrap();
@@ -451,4 +451,21 @@ fn the_document_under_review_is_read_back_from_its_stored_original() {
     assert_eq!(read.visible_text(), DRAFT);
     let finding = &o.ws.findings(doc).unwrap()[0].finding;
     assert_eq!(read.slice(finding.start, finding.end), "95837部队");
+}
+
+#[test]
+fn rules_without_aggregation_settings_make_no_cross_document_mosaic() {
+    let o = office();
+    publish(&o, "earlier.txt", "95837部队举行开放日。\n");
+    let rules = o.ws.dir().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(rules.join("site.toml"), SITE_PACK).unwrap();
+    let mut reopened = Workspace::open(o.ws.dir()).unwrap();
+    reopened.scanner = stand_in_scan;
+    let dora = reopened.sign_in("dora", PASS).unwrap();
+    let draft =
+        reopened.import(&dora, "draft.txt", "军事管理区内测试X波段雷达。\n".as_bytes(), None).unwrap();
+    let categories: Vec<String> =
+        reopened.findings(draft.document).unwrap().into_iter().map(|f| f.finding.category).collect();
+    assert_eq!(categories, ["restricted_area", "technical_parameter"]);
 }
