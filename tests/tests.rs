@@ -3,13 +3,14 @@
 
 mod util;
 
+mod batch_scan;
 mod docx;
 mod docx_redact;
+mod image_ingest;
+mod image_redact;
 mod pdf_build;
 mod pdf_read;
 mod pdf_redact;
-mod image_ingest;
-mod image_redact;
 mod photo_builder;
 mod scan_cli;
 mod scan_rules;
