@@ -8,6 +8,7 @@ mod docx;
 mod docx_redact;
 mod image_ingest;
 mod image_redact;
+mod offline;
 mod pdf_build;
 mod pdf_read;
 mod pdf_redact;
