@@ -6,6 +6,7 @@ mod util;
 mod batch_scan;
 mod docx;
 mod docx_redact;
+mod fuzz_corpus;
 mod image_ingest;
 mod image_redact;
 mod offline;
