@@ -9,6 +9,7 @@ mod docx_redact;
 mod fuzz_corpus;
 mod image_ingest;
 mod image_redact;
+mod limits;
 mod offline;
 mod pdf_build;
 mod pdf_read;
