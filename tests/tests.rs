@@ -3,6 +3,7 @@
 
 mod util;
 
+mod batch_import;
 mod batch_scan;
 mod docx;
 mod docx_redact;
