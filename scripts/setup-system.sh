@@ -17,6 +17,9 @@ packages=(
   poppler-data
   # Test-data generators (python-docx, reportlab come from PyPI in a venv).
   python3-venv
+  # Peak memory of the batch-scan and resource-limit tests (/usr/bin/time); unshare -n for the
+  # offline test.
+  time util-linux
 )
 
 missing=()

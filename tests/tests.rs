@@ -3,10 +3,15 @@
 
 mod util;
 
+mod batch_import;
+mod batch_scan;
 mod docx;
 mod docx_redact;
+mod fuzz_corpus;
 mod image_ingest;
 mod image_redact;
+mod limits;
+mod offline;
 mod pdf_build;
 mod pdf_read;
 mod pdf_redact;

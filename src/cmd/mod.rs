@@ -7,9 +7,11 @@ pub mod export;
 pub mod findings;
 pub mod import;
 pub mod init;
+pub mod inputs;
 pub mod mark;
 pub mod scan;
 pub mod signoff;
+pub mod summary;
 pub mod user;
 
 use std::path::PathBuf;

@@ -1,20 +1,42 @@
-//! `vetted scan FILE... [--json] [--rules DIR]`.
+//! `vetted scan FILE|DIR... [--recursive] [--json] [--summary FILE] [--rules DIR]`.
+//!
+//! One file or a whole archive: files are read and scanned in parallel (rayon), a chunk at a
+//! time, and each chunk's results are written in input order before the next chunk starts. So
+//! the output is deterministic, and memory stays flat however many files there are: a worker
+//! keeps only the rendered report and the counts of its file, never the `Document`.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use vetted_core::{Document, Finding, Format, Limits, RuleSet, ingest, scan};
 
+use super::inputs::{self, Input};
+use super::summary::{self, Row, Summary, SummaryPath, Tally};
+
+/// Files scanned in parallel before their results are written. Large enough to keep every core
+/// busy despite uneven file sizes, small enough that the rendered reports held meanwhile stay
+/// small.
+const CHUNK: usize = 128;
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files to scan.
-    #[arg(required = true, value_name = "FILE")]
+    /// Files to scan, or directories: the PDF, DOCX, JPEG, PNG, TXT and MD files directly in
+    /// them (or anywhere below them with --recursive).
+    #[arg(required = true, value_name = "FILE|DIR")]
     files: Vec<PathBuf>,
-    /// Print JSON: one object per file, or an array for several.
+    /// Descend into the subdirectories of DIR arguments.
+    #[arg(long, short)]
+    recursive: bool,
+    /// Print JSON: one object for a single FILE argument, else an array.
     #[arg(long)]
     json: bool,
+    /// Also write a per-file summary (counts by severity and category, errors) as CSV or JSON,
+    /// chosen by the extension.
+    #[arg(long, value_name = "FILE.csv|FILE.json", value_parser = summary::parse_summary_path)]
+    summary: Option<SummaryPath>,
     /// Use the rule packs in DIR instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
@@ -28,53 +50,128 @@ struct FileReport<'a> {
     findings: &'a [Finding],
 }
 
+/// What a worker hands back for one file.
+struct Outcome {
+    path: PathBuf,
+    result: Result<Scanned, String>,
+}
+
+/// A file read and scanned: its report, rendered, and its counts.
+struct Scanned {
+    format: Format,
+    report: String,
+    tally: Tally,
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rules = match &args.rules {
         Some(dir) => RuleSet::load_dir(dir)?,
         None => RuleSet::builtin()?,
     };
     let limits = Limits::default();
-    let progress = progress_bar(args.files.len());
-    let mut reports = Vec::new();
+    // The summary is created before the scan so a bad path fails at once, not after an hour.
+    let mut summary = args.summary.as_ref().map(Summary::create).transpose()?;
+    let single_object = args.json && args.files.len() == 1 && !args.files[0].is_dir();
+    let inputs = inputs::expand(&args.files, args.recursive);
+
+    let progress = progress_bar(inputs.len());
+    let mut out = std::io::stdout().lock();
+    let mut json_array = (args.json && !single_object).then(JsonArray::default);
     let mut failed = false;
-    for path in &args.files {
-        progress.set_message(path.display().to_string());
-        match scan_file(path, &rules, &limits) {
-            Ok((document, findings)) => reports.push((path, document, findings)),
-            Err(error) => {
-                failed = true;
-                progress.suspend(|| eprintln!("vetted: {}: {error}", path.display()));
+    for chunk in inputs.chunks(CHUNK) {
+        let outcomes: Vec<Outcome> =
+            chunk.par_iter().map(|input| process(input, &rules, &limits, args.json)).collect();
+        for outcome in outcomes {
+            progress.inc(1);
+            progress.set_message(outcome.path.display().to_string());
+            let path = outcome.path.display().to_string();
+            match &outcome.result {
+                Ok(scanned) => match &mut json_array {
+                    Some(array) => array.push(&mut out, &scanned.report)?,
+                    None => out.write_all(scanned.report.as_bytes())?,
+                },
+                Err(error) => {
+                    failed = true;
+                    progress.suspend(|| eprintln!("vetted: {path}: {error}"));
+                }
+            }
+            if let Some(summary) = &mut summary {
+                let no_findings = Tally::default();
+                let (format, tally, error) = match &outcome.result {
+                    Ok(scanned) => (Some(scanned.format), &scanned.tally, None),
+                    Err(error) => (None, &no_findings, Some(error.as_str())),
+                };
+                summary.row(&Row { path, format, tally, error })?;
             }
         }
-        progress.inc(1);
     }
     progress.finish_and_clear();
-
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        let json: Vec<_> = reports
-            .iter()
-            .map(|(path, document, findings)| FileReport {
-                file: path.display().to_string(),
-                format: document.format(),
-                findings,
-            })
-            .collect();
-        if args.files.len() == 1 {
-            if let Some(report) = json.first() {
-                serde_json::to_writer_pretty(&mut out, report)?;
-                writeln!(out)?;
-            }
-        } else {
-            serde_json::to_writer_pretty(&mut out, &json)?;
-            writeln!(out)?;
-        }
-    } else {
-        for (path, document, findings) in &reports {
-            print_human(&mut out, path, document, findings)?;
-        }
+    if let Some(array) = json_array {
+        array.finish(&mut out)?;
+    }
+    out.flush()?;
+    if let Some(summary) = summary {
+        summary.finish()?;
     }
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// Reads and scans one input, rendering its report (JSON or human) while the document is at hand.
+fn process(input: &Input, rules: &RuleSet, limits: &Limits, json: bool) -> Outcome {
+    let path = match input {
+        Input::File(path) => path,
+        Input::Unlistable(dir, reason) => return Outcome { path: dir.clone(), result: Err(reason.clone()) },
+    };
+    let result =
+        scan_file(path, rules, limits).map_err(|e| e.to_string()).and_then(|(document, findings)| {
+            let report = render(path, &document, &findings, json)
+                .map_err(|e| format!("cannot render the report: {e}"))?;
+            Ok(Scanned { format: document.format(), report, tally: Tally::of(&findings) })
+        });
+    Outcome { path: path.clone(), result }
+}
+
+/// One file's report as `--json` or the human output prints it.
+fn render(path: &Path, document: &Document, findings: &[Finding], json: bool) -> std::io::Result<String> {
+    if json {
+        let report = FileReport { file: path.display().to_string(), format: document.format(), findings };
+        let mut text = serde_json::to_string_pretty(&report)?;
+        text.push('\n');
+        Ok(text)
+    } else {
+        let mut text = Vec::new();
+        print_human(&mut text, path, document, findings)?;
+        Ok(String::from_utf8_lossy(&text).into_owned())
+    }
+}
+
+/// A JSON array written one element at a time, laid out as `serde_json`'s pretty printer would
+/// lay out the whole array.
+#[derive(Default)]
+struct JsonArray {
+    elements: usize,
+}
+
+impl JsonArray {
+    /// Appends one pretty-printed element (ending in a newline).
+    fn push(&mut self, out: &mut impl Write, element: &str) -> std::io::Result<()> {
+        out.write_all(if self.elements == 0 { b"[\n" } else { b",\n" })?;
+        // JSON strings cannot hold a raw line break, so every line break is layout and
+        // indenting each line nests the element exactly.
+        let mut lines = element.trim_end().lines().peekable();
+        while let Some(line) = lines.next() {
+            write!(out, "  {line}")?;
+            if lines.peek().is_some() {
+                out.write_all(b"\n")?;
+            }
+        }
+        self.elements += 1;
+        Ok(())
+    }
+
+    fn finish(self, out: &mut impl Write) -> std::io::Result<()> {
+        out.write_all(if self.elements == 0 { b"[]\n" } else { b"\n]\n" })
+    }
 }
 
 fn scan_file(path: &Path, rules: &RuleSet, limits: &Limits) -> vetted_core::Result<(Document, Vec<Finding>)> {

@@ -18,6 +18,11 @@ use crate::document::Rect;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 
+/// Most Form XObject draws on one page. A form drawn twice by a form drawn twice... asks for
+/// 2^depth draws within the depth limit (a "billion laughs" of forms); real pages draw a logo
+/// or a repeated symbol some hundreds of times.
+const MAX_FORM_DRAWS_PER_PAGE: usize = 100_000;
+
 /// An affine matrix `[a b c d e f]`, applied to row vectors as PDF does: `[x y 1] × M`.
 pub(crate) type Matrix = [f32; 6];
 
@@ -306,6 +311,7 @@ pub(crate) fn interpret_page<'a>(
         fonts,
         content: PageContent { width, height, ..PageContent::default() },
         form_chain: Vec::new(),
+        interpreted_bytes: 0,
     };
     let resources = page_resources(doc, page_id);
     interpreter.run(None, None, resources, IDENTITY, 0)?;
@@ -322,6 +328,8 @@ struct Interpreter<'a, 'l, 'f> {
     content: PageContent,
     /// Forms being drawn, outermost first: a form that draws itself is a loop.
     form_chain: Vec<ObjectId>,
+    /// Content bytes interpreted for this page so far, counting a form once per draw.
+    interpreted_bytes: u64,
 }
 
 impl<'a> Interpreter<'a, '_, '_> {
@@ -340,8 +348,23 @@ impl<'a> Interpreter<'a, '_, '_> {
             )));
         }
         let placement = self.content.placements.len();
+        if placement > MAX_FORM_DRAWS_PER_PAGE {
+            return Err(Error::limit(format!(
+                "page {} draws Form XObjects more than {MAX_FORM_DRAWS_PER_PAGE} times",
+                self.number
+            )));
+        }
         self.content.placements.push(Placement { form, parent });
         let bytes = stream_bytes(self.doc, self.page_id, form, self.limits)?;
+        // Each draw interprets the form again: bound the total as if it were one stream.
+        self.interpreted_bytes += bytes.len() as u64;
+        if self.interpreted_bytes > self.limits.max_part_bytes {
+            return Err(Error::limit(format!(
+                "page {} has more than {} bytes of content to interpret, counting each Form XObject \
+                 once per draw",
+                self.number, self.limits.max_part_bytes
+            )));
+        }
         let what = match form {
             None => format!("page {}", self.number),
             Some(id) => format!("page {} (Form XObject {} {})", self.number, id.0, id.1),

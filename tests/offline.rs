@@ -1,0 +1,178 @@
+//! The offline guarantee: drafts under review never leave the workstation, so nothing in the
+//! core or the CLI may be able to open a network connection. Two checks: no crate that talks to
+//! the network is in their dependency tree (any platform), and the whole workflow runs in a
+//! network namespace without interfaces (`scripts/offline-workflow.sh` under `unshare -n`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+use crate::util::{stderr, stdout};
+
+/// Crates whose purpose is network I/O: HTTP clients and servers, TLS, raw sockets, DNS, mail,
+/// remote shells, message queues. A crate here in the tree is a failure whatever its features.
+const NETWORK_CRATES: &[&str] = &[
+    "actix-web",
+    "async-io",
+    "async-net",
+    "async-std",
+    "attohttpc",
+    "awc",
+    "axum",
+    "curl",
+    "curl-sys",
+    "h2",
+    "h3",
+    "hickory-proto",
+    "hickory-resolver",
+    "hyper",
+    "hyper-util",
+    "isahc",
+    "lettre",
+    "libssh2-sys",
+    "native-tls",
+    "openssl",
+    "openssl-sys",
+    "quinn",
+    "reqwest",
+    "rumqttc",
+    "rustls",
+    "socket2",
+    "ssh2",
+    "surf",
+    "tiny_http",
+    "tokio-rustls",
+    "tonic",
+    "trust-dns-proto",
+    "trust-dns-resolver",
+    "tungstenite",
+    "ureq",
+    "warp",
+    "websocket",
+    "zmq",
+];
+
+/// General-purpose crates that open sockets only with a feature: (crate, feature).
+const NETWORK_FEATURES: &[(&str, &str)] =
+    &[("tokio", "net"), ("mio", "net"), ("git2", "https"), ("git2", "ssh")];
+
+/// One package of the resolved tree: its name and its enabled features.
+type Package = (String, BTreeSet<String>);
+
+/// The packages of `tree` that can open a network connection, each with why.
+fn network_capable(tree: &[Package]) -> Vec<String> {
+    let mut offenders = Vec::new();
+    for (name, features) in tree {
+        if NETWORK_CRATES.contains(&name.as_str()) {
+            offenders.push(name.clone());
+        }
+        for (gated, feature) in NETWORK_FEATURES {
+            if name == gated && features.contains(*feature) {
+                offenders.push(format!("{name} (feature {feature})"));
+            }
+        }
+    }
+    offenders
+}
+
+#[test]
+fn the_network_check_flags_network_crates_and_socket_features_only() {
+    let check = |tree: &[(&str, &[&str])], expected: &[&str]| {
+        let tree: Vec<Package> = tree
+            .iter()
+            .map(|(name, features)| (name.to_string(), features.iter().map(|f| f.to_string()).collect()))
+            .collect();
+        assert_eq!(network_capable(&tree), expected, "{tree:?}");
+    };
+    check(&[("zip", &["deflate"]), ("lopdf", &[])], &[]);
+    check(&[("reqwest", &["default"])], &["reqwest"]);
+    check(&[("hyper", &[]), ("socket2", &[])], &["hyper", "socket2"]);
+    check(&[("tokio", &["rt", "sync"])], &[]);
+    check(&[("tokio", &["rt", "net"])], &["tokio (feature net)"]);
+    check(&[("mio", &["os-poll"])], &[]);
+    check(&[("mio", &["os-poll", "net"])], &["mio (feature net)"]);
+    check(&[("git2", &[])], &[]);
+    check(&[("git2", &["https"])], &["git2 (feature https)"]);
+}
+
+/// The packages in the normal (run-time) dependency tree of `vetted` and `vetted-core`, for
+/// every target platform, with the features the workspace enables on them.
+fn runtime_tree() -> Vec<Package> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let out = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--locked", "--offline", "--manifest-path"])
+        .arg(&manifest)
+        .output()
+        .expect("cargo metadata runs");
+    assert!(out.status.success(), "cargo metadata: {}", stderr(&out));
+    let metadata: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let names: BTreeMap<&str, &str> = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
+        .collect();
+    let nodes: BTreeMap<&str, &serde_json::Value> = metadata["resolve"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["id"].as_str().unwrap(), n))
+        .collect();
+
+    let roots: Vec<&str> = names
+        .iter()
+        .filter(|(_, name)| ["vetted", "vetted-core"].contains(name))
+        .map(|(id, _)| *id)
+        .collect();
+    assert_eq!(roots.len(), 2, "both vetted and vetted-core are workspace packages");
+    let mut seen: BTreeSet<&str> = roots.iter().copied().collect();
+    let mut queue = roots;
+    while let Some(id) = queue.pop() {
+        for dep in nodes[id]["deps"].as_array().unwrap() {
+            // A normal dependency has `"kind": null`; dev and build dependencies never ship.
+            let runtime = dep["dep_kinds"].as_array().unwrap().iter().any(|k| k["kind"].is_null());
+            let dep_id = dep["pkg"].as_str().unwrap();
+            if runtime && seen.insert(dep_id) {
+                queue.push(dep_id);
+            }
+        }
+    }
+    seen.iter()
+        .map(|id| {
+            let features =
+                nodes[id]["features"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string());
+            (names[id].to_string(), features.collect())
+        })
+        .collect()
+}
+
+#[test]
+fn no_crate_that_opens_network_connections_is_in_the_core_or_the_cli() {
+    let tree = runtime_tree();
+    let names: Vec<&str> = tree.iter().map(|(name, _)| name.as_str()).collect();
+    // The walk reached the dependencies of both packages, so an empty result means something.
+    for expected in ["lopdf", "zip", "quick-xml", "rusqlite", "clap", "rayon"] {
+        assert!(names.contains(&expected), "{expected} missing from the tree: {names:?}");
+    }
+    assert_eq!(network_capable(&tree), Vec::<String>::new(), "network-capable crates in the product");
+}
+
+#[test]
+fn the_whole_workflow_runs_without_a_network() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/offline-workflow.sh");
+    let out = Command::new("unshare")
+        .arg("-n")
+        .arg("bash")
+        .arg(&script)
+        .arg(env!("CARGO_BIN_EXE_vetted"))
+        .output()
+        .expect("unshare (util-linux) runs");
+    assert!(
+        out.status.success(),
+        "the offline workflow failed (unshare -n needs root or CAP_SYS_ADMIN):\n{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("offline-workflow: ok"), "{}", stdout(&out));
+}
