@@ -3,6 +3,7 @@
 
 mod util;
 
+mod bad_input;
 mod docx;
 mod docx_redact;
 mod image_ingest;
