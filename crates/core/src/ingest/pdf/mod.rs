@@ -77,7 +77,10 @@ pub(crate) fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document> {
         )));
     }
     if doc.catalog().is_err() {
-        return Err(Error::malformed("the PDF has no document catalog (broken cross-reference table?)"));
+        // lopdf rebuilds a broken cross-reference table by scanning for objects and drops an
+        // object it cannot parse (nested more than 100 deep, say), so the catalog is either
+        // not in the file or not parseable.
+        return Err(Error::malformed("the PDF's document catalog is missing or cannot be parsed"));
     }
     Ok(doc)
 }
