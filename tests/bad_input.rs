@@ -36,7 +36,7 @@ fn cases() -> Vec<Case> {
     let photo = jpeg(16, 16);
     vec![
         // DOCX: the zip container.
-        case("truncated.docx", good_docx[..good_docx.len() / 2].to_vec(), &["not a valid DOCX", "zip"]),
+        case("truncated.docx", good_docx[..good_docx.len() / 2].to_vec(), &["not a valid DOCX", "truncated"]),
         // A .docx that is not a zip: an old Word file renamed, or a DOCX Word protected with a
         // password (both OLE2 compound files), or anything else.
         case("word97.docx", ole2_file(), &["Word 97-2003", "password-protected", "save it as DOCX"]),
@@ -76,8 +76,13 @@ fn cases() -> Vec<Case> {
         ),
         // PDF.
         case("encrypted.pdf", qpdf_encrypt(&good_pdf), &["encrypted", "password"]),
-        case("truncated.pdf", good_pdf[..good_pdf.len() / 3].to_vec(), &["PDF", "cross reference"]),
-        case("random.pdf", random_bytes(4096), &["PDF"]),
+        case(
+            "truncated.pdf",
+            good_pdf[..good_pdf.len() / 3].to_vec(),
+            &["PDF", "truncated", "cross reference"],
+        ),
+        case("random.pdf", random_bytes(4096), &["not a PDF, DOCX", "unknown format"]),
+        case("garbage.pdf", [b"%PDF-1.7\n".as_slice(), &random_bytes(4096)].concat(), &["PDF", "damaged"]),
         case("form-loop.pdf", form_loop(), &["draws itself"]),
         case("deep-forms.pdf", deep_forms(300), &["nest"]),
         case("deep-content.pdf", pdf(&deep_arrays_drawn(100_000)), &["page 1", "nests arrays", "100 levels"]),

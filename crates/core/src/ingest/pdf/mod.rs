@@ -64,7 +64,7 @@ pub(crate) fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document> {
         lopdf::Error::ReferenceLimit | lopdf::Error::RecursionLimit | lopdf::Error::ReferenceCycle(_) => {
             Error::malformed(format!("the PDF's objects refer to each other in a loop or too deeply ({e})"))
         }
-        e => Error::malformed(format!("the PDF cannot be parsed ({e})")),
+        e => Error::malformed(format!("the PDF is truncated or damaged and cannot be parsed ({e})")),
     })?;
     if doc.is_encrypted() {
         return Err(Error::new(ErrorKind::Encrypted, "the PDF is encrypted and needs a password"));
