@@ -174,6 +174,18 @@ fn a_run_over_all_bad_inputs_still_reports_the_good_file() {
     assert_eq!(reported, [good.to_str().unwrap()]);
 }
 
+/// Regression: a page whose /Resources never resolve drew its text with no font, and the reader
+/// dropped it in silence, though poppler shows it in a substitute font. The page must at least be
+/// reviewed by eye.
+#[test]
+fn text_in_a_font_that_cannot_be_found_makes_the_page_reviewed_by_eye() {
+    let bytes = reference_loop(b"Resources");
+    assert_eq!(squeeze(&pdftotext(&bytes)), "Hello", "poppler shows the text");
+    let document = ingest::read(&bytes, Some("resources-loop.pdf"), &Limits::default()).unwrap();
+    let labels: Vec<&str> = document.hidden_items().iter().map(|item| item.label.as_str()).collect();
+    assert_eq!(labels, ["page 1 cannot be searched — review it by eye"]);
+}
+
 /// What is wrong with one case's run, if anything.
 fn problems(case: &Case, path: &Path, code: Option<i32>, err: &str) -> Vec<String> {
     let mut problems = Vec::new();

@@ -663,8 +663,12 @@ impl<'a> Interpreter<'a, '_, '_> {
         element: usize,
     ) {
         let Some(font) = gs.font.clone() else {
-            // Showing text without a font is an error viewers skip; the bytes stay unseen, so
-            // they are not text a reader sees.
+            // Text shown in a font the page does not define (or whose resources never resolve):
+            // poppler draws it in a substitute font, so a reader may well see it, but its codes
+            // cannot be read as text with any confidence. The page is reviewed by eye.
+            if !bytes.is_empty() {
+                self.content.unmapped = true;
+            }
             return;
         };
         if !font.mappable {
