@@ -61,6 +61,7 @@ fn cases() -> Vec<Case> {
             zip(&[("word/document.xml", &document_xml("")), ("Word/Document.xml", b"<a/>")]),
             &["Word/Document.xml", "twice"],
         ),
+        case("password-zip.docx", zip_marked_encrypted(&good_docx), &["password-protected"]),
         case("no-document.docx", zip(&[("word/other.xml", b"<a/>")]), &["word/document.xml is missing"]),
         // DOCX: the XML inside.
         case(
@@ -69,6 +70,7 @@ fn cases() -> Vec<Case> {
             &["DOCTYPE"],
         ),
         case("entity.docx", docx(&paragraph("&x;")), &["entity", "&x;"]),
+        case("attribute-entity.docx", docx(r#"<w:p><w:ins w:author="&x;"/></w:p>"#), &["unknown entity"]),
         case(
             "nested.docx",
             docx(&("<w:p>".repeat(300) + &"</w:p>".repeat(300))),
@@ -241,6 +243,23 @@ fn zip(parts: &[(&str, &[u8])]) -> Vec<u8> {
         writer.write_all(bytes).unwrap();
     }
     writer.finish().unwrap().into_inner()
+}
+
+/// `zip` with every entry flagged as encrypted (general-purpose bit 0, in the local and the
+/// central headers), as a zip tool's password protection marks them.
+fn zip_marked_encrypted(zip: &[u8]) -> Vec<u8> {
+    let mut out = zip.to_vec();
+    let flag_offsets: Vec<usize> = (0..out.len().saturating_sub(4))
+        .filter_map(|i| match &out[i..i + 4] {
+            b"PK\x03\x04" => Some(i + 6),
+            b"PK\x01\x02" => Some(i + 8),
+            _ => None,
+        })
+        .collect();
+    for at in flag_offsets {
+        out[at] |= 1;
+    }
+    out
 }
 
 fn document_xml(body: &str) -> Vec<u8> {
