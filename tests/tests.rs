@@ -3,6 +3,7 @@
 
 mod util;
 
+mod bad_input;
 mod batch_import;
 mod batch_scan;
 mod docx;

@@ -13,6 +13,9 @@ use crate::document::{Document, Format};
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::Limits;
 
+/// The first bytes of an OLE2 compound file.
+const OLE2_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
 /// Decides the format of `bytes` from their content, using `file_name`'s extension only to tell
 /// Markdown from plain text (both are just text).
 pub fn sniff_format(bytes: &[u8], file_name: Option<&str>) -> Result<Format> {
@@ -34,6 +37,16 @@ pub fn sniff_format(bytes: &[u8], file_name: Option<&str>) -> Result<Format> {
     }
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         return Ok(Format::Png);
+    }
+    // Word 97-2003 documents start with the OLE2 compound-file signature, and so does a DOCX
+    // protected with a password (Office wraps the encrypted package in a compound file). Saying
+    // which tells the reviewer what to do, where "unknown format" would not.
+    if bytes.starts_with(&OLE2_SIGNATURE) {
+        return Err(Error::new(
+            ErrorKind::UnsupportedFormat,
+            "a Word 97-2003 document or a password-protected Office file (OLE2), which Vetted cannot \
+             read: remove the password, or save it as DOCX",
+        ));
     }
     if text::looks_like_text(bytes) {
         return Ok(match extension.as_str() {

@@ -28,7 +28,11 @@ impl Package {
     /// Opens `bytes` as a zip archive and reads every part within `limits`.
     pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<Package> {
         let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| Error::malformed(format!("not a valid DOCX (zip) archive: {e}")))?;
+            // The zip crate's own words ("Could not find EOCD") mean nothing to a reviewer; the
+            // usual cause, a file cut short in transfer, is named first.
+            .map_err(|e| {
+                Error::malformed(format!("not a valid DOCX (zip) archive, truncated or damaged: {e}"))
+            })?;
         if archive.len() > limits.max_zip_entries {
             return Err(Error::limit(format!(
                 "archive has {} entries, more than the limit of {}",

@@ -214,9 +214,64 @@ pub(crate) fn page_resources(doc: &Document, page: ObjectId) -> Option<&Dictiona
 /// `Content::decode` does): text after the error would otherwise be missed by review and kept
 /// by redaction.
 pub(crate) fn decode(bytes: &[u8], what: &str) -> Result<Vec<Operation>> {
-    Content::decode_strict(bytes)
-        .map(|c| c.operations)
-        .map_err(|e| Error::malformed(format!("{what} has a content stream syntax error ({e})")))
+    Content::decode_strict(bytes).map(|c| c.operations).map_err(|e| {
+        // lopdf's parser stops at its nesting limit with the same error as for any other
+        // syntax error; a hostile file is told apart so the reviewer learns what is wrong.
+        if nesting_depth(bytes) > LOPDF_MAX_NESTING {
+            Error::limit(format!(
+                "{what} has a content stream that nests arrays or dictionaries deeper than {LOPDF_MAX_NESTING} levels"
+            ))
+        } else {
+            Error::malformed(format!("{what} has a content stream syntax error ({e})"))
+        }
+    })
+}
+
+/// The deepest nesting of arrays and dictionaries lopdf parses (`lopdf::reader::MAX_BRACKET`,
+/// which lopdf does not export).
+const LOPDF_MAX_NESTING: usize = 100;
+
+/// The deepest nesting of arrays and dictionaries in a content stream, skipping literal strings
+/// and comments. Only used to explain a syntax error, so binary inline-image data that happens
+/// to hold brackets can at worst change which of two messages is given.
+fn nesting_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while let Some(&byte) = bytes.get(i) {
+        match byte {
+            // A literal string: balanced parentheses, with backslash escapes.
+            b'(' => {
+                let mut open = 1usize;
+                while open > 0 && i < bytes.len() {
+                    i += 1;
+                    match bytes.get(i) {
+                        Some(b'\\') => i += 1,
+                        Some(b'(') => open += 1,
+                        Some(b')') => open -= 1,
+                        _ => {}
+                    }
+                }
+            }
+            b'%' => {
+                while !matches!(bytes.get(i), None | Some(b'\r' | b'\n')) {
+                    i += 1;
+                }
+            }
+            b'[' => depth += 1,
+            b']' => depth = depth.saturating_sub(1),
+            b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                depth += 1;
+                i += 1;
+            }
+            b'>' if bytes.get(i + 1) == Some(&b'>') => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            _ => {}
+        }
+        deepest = deepest.max(depth);
+        i += 1;
+    }
+    deepest
 }
 
 /// The decoded content of a placement: the page content (all /Contents streams joined) or a
@@ -631,8 +686,12 @@ impl<'a> Interpreter<'a, '_, '_> {
         element: usize,
     ) {
         let Some(font) = gs.font.clone() else {
-            // Showing text without a font is an error viewers skip; the bytes stay unseen, so
-            // they are not text a reader sees.
+            // Text shown in a font the page does not define (or whose resources never resolve):
+            // poppler draws it in a substitute font, so a reader may well see it, but its codes
+            // cannot be read as text with any confidence. The page is reviewed by eye.
+            if !bytes.is_empty() {
+                self.content.unmapped = true;
+            }
             return;
         };
         if !font.mappable {
@@ -704,6 +763,21 @@ impl<'a> Interpreter<'a, '_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_depth_counts_arrays_and_dictionaries_but_not_strings_or_comments() {
+        let check = |content: &str, expected: usize| {
+            assert_eq!(nesting_depth(content.as_bytes()), expected, "{content}")
+        };
+        check("BT (x) Tj ET", 0);
+        check("[(a) 10 (b)] TJ", 1);
+        check("/Span <</MCID 0 /A [1 [2]]>> BDC", 3);
+        check("<00ff> Tj [<01>] TJ", 1);
+        check("([[[ \\) [[[) Tj", 0);
+        check("% [[[[\n[(x)] TJ", 1);
+        check("[[[", 3);
+        check("]]] [", 1);
+    }
 
     #[test]
     fn matrices_compose_first_then_second() {

@@ -64,7 +64,7 @@ pub(crate) fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document> {
         lopdf::Error::ReferenceLimit | lopdf::Error::RecursionLimit | lopdf::Error::ReferenceCycle(_) => {
             Error::malformed(format!("the PDF's objects refer to each other in a loop or too deeply ({e})"))
         }
-        e => Error::malformed(format!("the PDF cannot be parsed ({e})")),
+        e => Error::malformed(format!("the PDF is truncated or damaged and cannot be parsed ({e})")),
     })?;
     if doc.is_encrypted() {
         return Err(Error::new(ErrorKind::Encrypted, "the PDF is encrypted and needs a password"));
@@ -77,14 +77,42 @@ pub(crate) fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document> {
         )));
     }
     if doc.catalog().is_err() {
-        return Err(Error::malformed("the PDF has no document catalog (broken cross-reference table?)"));
+        // lopdf rebuilds a broken cross-reference table by scanning for objects and drops an
+        // object it cannot parse (nested more than 100 deep, say), so the catalog is either
+        // not in the file or not parseable.
+        return Err(Error::malformed("the PDF's document catalog is missing or cannot be parsed"));
     }
     Ok(doc)
 }
 
 /// The pages in order: 1-based number and page object.
+///
+/// The page tree is walked here rather than with lopdf's `get_pages`, which follows a /Kids
+/// entry pointing back at an ancestor until its iteration limit and so reports the same pages
+/// several times. Like poppler and qpdf, a /Pages node already visited is skipped, so a looping
+/// tree gives each page once. Otherwise the walk is lopdf's: a kid that cannot be loaded keeps
+/// its slot as a blank page, and a kid of any other type is ignored.
 pub(crate) fn pages(doc: &lopdf::Document) -> Vec<(u32, ObjectId)> {
-    doc.get_pages().into_iter().collect()
+    let kids_of = |id: ObjectId| -> Vec<ObjectId> {
+        let kids = doc.get_dictionary(id).and_then(|node| node.get_deref(b"Kids", doc));
+        let kids = kids.and_then(lopdf::Object::as_array).map(Vec::as_slice).unwrap_or_default();
+        kids.iter().filter_map(|kid| kid.as_reference().ok()).collect()
+    };
+    let Ok(root) = doc.catalog().and_then(|c| c.get(b"Pages")).and_then(lopdf::Object::as_reference) else {
+        return Vec::new();
+    };
+    let mut visited = std::collections::HashSet::from([root]);
+    // A stack of the kids still to walk, the next one last, so the walk needs no recursion.
+    let mut stack: Vec<ObjectId> = kids_of(root).into_iter().rev().collect();
+    let mut pages = Vec::new();
+    while let Some(id) = stack.pop() {
+        match doc.get_dictionary(id).and_then(lopdf::Dictionary::get_type) {
+            Ok(b"Page") | Err(_) => pages.push(id),
+            Ok(b"Pages") if visited.insert(id) => stack.extend(kids_of(id).into_iter().rev()),
+            Ok(_) => {}
+        }
+    }
+    (1..).zip(pages).collect()
 }
 
 fn read_document(bytes: &[u8], limits: &Limits, with_revisions: bool) -> Result<Document> {
