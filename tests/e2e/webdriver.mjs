@@ -1,0 +1,110 @@
+// A plain W3C WebDriver client over fetch: just what the journeys need, nothing hidden.
+// tauri-driver forwards these requests to WebKitWebDriver, which drives the app's real webview.
+import { execFileSync } from 'node:child_process';
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+export class WebDriverError extends Error {}
+
+async function request(base, method, path, body) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const payload = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const v = payload.value ?? {};
+    throw new WebDriverError(`${method} ${path}: ${v.error ?? response.status}: ${v.message ?? ''}`);
+  }
+  return payload.value;
+}
+
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  /** Starts the app at the absolute path `application` with `args`. */
+  static async start(base, application, args = []) {
+    const value = await request(base, 'POST', '/session', {
+      capabilities: { alwaysMatch: { 'tauri:options': { application, args } } },
+    });
+    return new Session(base, value.sessionId);
+  }
+
+  call(method, path, body) {
+    return request(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  async end() {
+    await this.call('DELETE', '');
+  }
+
+  async find(css) {
+    const value = await this.call('POST', '/element', { using: 'css selector', value: css });
+    return value[ELEMENT];
+  }
+
+  async findAll(css) {
+    const value = await this.call('POST', '/elements', { using: 'css selector', value: css });
+    return value.map((v) => v[ELEMENT]);
+  }
+
+  /** Waits until `css` matches an element, polling; fails after `timeoutMs` naming the selector. */
+  async waitFor(css, timeoutMs = 20000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = await this.findAll(css);
+      if (found.length > 0) return found[0];
+      if (Date.now() > deadline) throw new WebDriverError(`timed out after ${timeoutMs} ms waiting for ${css}`);
+      await sleep(150);
+    }
+  }
+
+  /** Waits until `read()` returns `expected` (compared as JSON), failing with the last value. */
+  async waitUntil(what, read, expected, timeoutMs = 10000) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    for (;;) {
+      last = await read();
+      if (JSON.stringify(last) === JSON.stringify(expected)) return;
+      if (Date.now() > deadline) {
+        throw new WebDriverError(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(last)}`);
+      }
+      await sleep(150);
+    }
+  }
+
+  async text(css) {
+    return this.call('GET', `/element/${await this.find(css)}/text`);
+  }
+
+  async click(css) {
+    await this.call('POST', `/element/${await this.find(css)}/click`, {});
+  }
+
+  /** Types keys the way a person does, through the WebDriver input pipeline (real key events
+   * at the focused element), not by dispatching synthetic DOM events. */
+  async keys(text) {
+    const actions = [];
+    for (const key of text) actions.push({ type: 'keyDown', value: key }, { type: 'keyUp', value: key });
+    await this.call('POST', '/actions', { actions: [{ type: 'key', id: 'keyboard', actions }] });
+    await this.call('DELETE', '/actions');
+  }
+
+  async execute(script, args = []) {
+    return this.call('POST', '/execute/sync', { script, args });
+  }
+}
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Saves the whole X screen as a PNG: WebDriver's own screenshot returned stale frames under
+ * Xvfb (see the project's Tauri notes), the X server's does not. */
+export function screenshot(path) {
+  execFileSync('/usr/bin/import', ['-window', 'root', path], { stdio: 'inherit' });
+}
