@@ -40,6 +40,12 @@ export DISPLAY="$display"
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 xdpyinfo >/dev/null 2>&1 || { echo "e2e: Xvfb did not start on $display (see $output/xvfb.log)" >&2; exit 1; }
 
+# A fresh profile per run: the webview keeps localStorage (the chosen language) under the XDG
+# directories, and a journey must not depend on what an earlier run left there.
+profile="$output/profile"
+mkdir -p "$profile"
+export XDG_DATA_HOME="$profile/data" XDG_CONFIG_HOME="$profile/config" XDG_CACHE_HOME="$profile/cache"
+
 tauri-driver --port "$port" --native-port "$((port + 1))" >"$output/tauri-driver.log" 2>&1 &
 pids+=($!)
 # `-f` matters: tauri-driver answers before WebKitWebDriver is ready, and a session started

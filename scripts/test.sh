@@ -17,3 +17,7 @@ cargo test --locked 2>&1
 # the shell's tests, which include the check that the committed IPC bindings are fresh.
 (cd ui && npm ci --no-audit --no-fund && npm run check && npm test && npm run build)
 cargo test --locked -p vetted-app 2>&1
+
+# End-to-end journeys in the real webview, headless (Xvfb + tauri-driver); screenshots of each
+# step are left in tests/output/e2e/.
+bash scripts/e2e.sh

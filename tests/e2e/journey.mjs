@@ -20,7 +20,8 @@ const draft = resolve(dirname(fileURLToPath(import.meta.url)), 'data', 'notice.t
 mkdirSync(outputDir, { recursive: true });
 
 let shot = 0;
-function step(name) {
+async function step(name) {
+  await session.settled();
   shot += 1;
   const path = join(outputDir, `${String(shot).padStart(2, '0')}-${name}.png`);
   screenshot(path);
@@ -57,11 +58,12 @@ try {
   assert.equal(await session.text('[data-testid=document-name]'), 'notice.txt');
   assert.match(await session.text('[data-testid=text]'), /联系人：张三，电话 13800138000/);
   await session.waitFor('[data-testid=legend]');
+  assert.equal(await session.text('[data-testid=open]'), 'Open draft…', 'a fresh profile starts in English');
   const findings = (await session.findAll('[data-finding-id]')).length;
   const before = await countsOf(session);
   assert.deepEqual(before, { open: findings, redact: 0, keep: 0, manual: 0 }, 'every finding starts open');
   console.log(`e2e: the core reported ${findings} finding(s) in notice.txt`);
-  step('opened');
+  await step('opened');
 
   // 2. With findings: j selects the first, r redacts it, and the counts move by one.
   if (findings > 0) {
@@ -70,7 +72,7 @@ try {
     await session.keys('r');
     await session.waitUntil('counts after j r', () => countsOf(session), { ...before, open: findings - 1, redact: 1 });
     assert.equal((await session.findAll('mark[data-mark=redact]')).length > 0, true, 'the redacted finding is drawn black');
-    step('finding-redacted');
+    await step('finding-redacted');
   }
 
   // 3. A passage selected by hand is redacted with the same key.
@@ -80,13 +82,13 @@ try {
   await session.waitUntil('counts after selecting and r', () => countsOf(session), { ...afterFindings, manual: 1 });
   assert.equal(await session.text('mark[data-mark=manual]'), '450 万元');
   assert.equal(await session.text('[data-testid=manual-list] .quote'), '450 万元');
-  step('selection-redacted');
+  await step('selection-redacted');
 
   // 4. The interface switches to Chinese at run time, decisions intact.
   await session.click('[data-testid=language] option[value=zh]');
   await session.waitUntil('open button in Chinese', () => session.text('[data-testid=open]'), '打开文稿…');
   assert.deepEqual(await countsOf(session), { ...afterFindings, manual: 1 });
-  step('chinese');
+  await step('chinese');
 } finally {
   await session.end();
 }

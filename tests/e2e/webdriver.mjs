@@ -97,6 +97,20 @@ export class Session {
   async execute(script, args = []) {
     return this.call('POST', '/execute/sync', { script, args });
   }
+
+  async executeAsync(script, args = []) {
+    return this.call('POST', '/execute/async', { script, args });
+  }
+
+  /** Waits until the webview has painted its current state: fonts loaded, then two animation
+   * frames (the first runs before the next paint, the second after it). Without this, an
+   * X-level screenshot can show a frame from before the last DOM change. */
+  async settled() {
+    await this.executeAsync(`
+      const done = arguments[arguments.length - 1];
+      document.fonts.ready.then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));`);
+    await sleep(200);
+  }
 }
 
 export function sleep(ms) {
