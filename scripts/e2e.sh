@@ -45,6 +45,8 @@ xdpyinfo >/dev/null 2>&1 || { echo "e2e: Xvfb did not start on $display (see $ou
 profile="$output/profile"
 mkdir -p "$profile"
 export XDG_DATA_HOME="$profile/data" XDG_CONFIG_HOME="$profile/config" XDG_CACHE_HOME="$profile/cache"
+# ...and an empty workspace, which the desk journey creates.
+export VETTED_WORKSPACE="$output/workspace"
 
 tauri-driver --port "$port" --native-port "$((port + 1))" >"$output/tauri-driver.log" 2>&1 &
 pids+=($!)
@@ -56,4 +58,6 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
   exit 1
 }
 
-E2E_DRIVER_URL="http://127.0.0.1:$port" node tests/e2e/journey.mjs "$app" "$output"
+export E2E_DRIVER_URL="http://127.0.0.1:$port"
+node tests/e2e/journey.mjs "$app" "$output"
+node tests/e2e/desk.mjs "$app" "$output"

@@ -13,6 +13,8 @@ packages=(
   xvfb xauth webkit2gtk-driver imagemagick x11-apps xdotool
   # Independent oracles for what we ingest and export.
   poppler-utils qpdf libimage-exiftool-perl libreoffice-writer-nogui fonts-noto-cjk sqlite3
+  # poppler-data: the Adobe CJK CMaps, without which pdftotext drops UniGB-UCS2-H text.
+  poppler-data
   # Test-data generators (python-docx, reportlab come from PyPI in a venv).
   python3-venv
 )

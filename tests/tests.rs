@@ -3,4 +3,14 @@
 
 mod util;
 
+mod docx;
+mod docx_redact;
+mod image_ingest;
+mod image_redact;
+mod pdf_build;
+mod pdf_read;
+mod pdf_redact;
+mod photo_builder;
 mod scan_cli;
+mod scan_rules;
+mod workspace;

@@ -6,8 +6,9 @@
 
 use tauri::{AppHandle, State};
 
+use crate::desk::Desk;
 use crate::dialogs;
-use crate::dto::{DocumentView, ExportView, RangeRequest};
+use crate::dto::{DeskStatus, DocumentView, ExportView, ImportView, InboxRow, RangeRequest, UserView};
 use crate::error::IpcError;
 use crate::workbench::Workbench;
 
@@ -40,4 +41,57 @@ pub async fn export_document(
         return Ok(None);
     };
     Ok(Some(bench.export(id, ranges, &path)?))
+}
+
+/// The workspace and who is signed in.
+#[tauri::command]
+pub async fn desk_status(desk: State<'_, Desk>) -> Result<DeskStatus, IpcError> {
+    Ok(desk.status()?)
+}
+
+/// Creates the workspace with its first administrator, signed in.
+#[tauri::command]
+pub async fn create_workspace(
+    desk: State<'_, Desk>,
+    admin: String,
+    passphrase: String,
+) -> Result<DeskStatus, IpcError> {
+    Ok(desk.create(&admin, &passphrase)?)
+}
+
+/// Signs a user in.
+#[tauri::command]
+pub async fn sign_in(desk: State<'_, Desk>, name: String, passphrase: String) -> Result<UserView, IpcError> {
+    Ok(desk.sign_in(&name, &passphrase)?)
+}
+
+/// Ends the session.
+#[tauri::command]
+pub async fn sign_out(desk: State<'_, Desk>) -> Result<(), IpcError> {
+    desk.sign_out();
+    Ok(())
+}
+
+/// Adds a user (administrators only).
+#[tauri::command]
+pub async fn add_user(
+    desk: State<'_, Desk>,
+    name: String,
+    roles: Vec<String>,
+    passphrase: String,
+) -> Result<(), IpcError> {
+    Ok(desk.add_user(&name, &roles, &passphrase)?)
+}
+
+/// Every document's latest revision.
+#[tauri::command]
+pub async fn inbox(desk: State<'_, Desk>) -> Result<Vec<InboxRow>, IpcError> {
+    Ok(desk.inbox()?)
+}
+
+/// Asks for a draft and imports it into the workspace; `None` when the dialog was cancelled.
+#[tauri::command]
+pub async fn import_document(app: AppHandle, desk: State<'_, Desk>) -> Result<Option<ImportView>, IpcError> {
+    let Some(path) = dialogs::pick_draft(&app) else { return Ok(None) };
+    Ok(Some(desk.import(&path)?))
 }

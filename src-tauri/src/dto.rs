@@ -207,3 +207,78 @@ impl ExportView {
         }
     }
 }
+
+/// The workspace and who is signed in, for the sign-in screen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeskStatus {
+    /// The workspace directory (empty when none could be determined).
+    pub workspace_dir: String,
+    /// False until the first administrator creates the workspace.
+    pub exists: bool,
+    /// The users who may sign in.
+    pub users: Vec<UserView>,
+    /// The signed-in user, if any.
+    pub signed_in: Option<UserView>,
+}
+
+/// A user and their roles (`drafter`, `reviewer`, `approver`, `auditor`, `admin`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UserView {
+    /// The user name.
+    pub name: String,
+    /// Their roles, lowercase.
+    pub roles: Vec<String>,
+}
+
+/// One document in the inbox: its latest revision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxRow {
+    /// The document, as `D3`.
+    pub document: String,
+    /// The latest revision's number.
+    pub revision: u32,
+    /// The file it was imported from.
+    pub file_name: String,
+    /// Its format.
+    pub format: String,
+    /// Where it is in the workflow (`imported`, `in_review`, `review_complete`, ...).
+    pub state: String,
+    /// Who imported it.
+    pub drafter: String,
+    /// When (UTC, RFC 3339).
+    pub imported_at: String,
+    /// Open findings by severity.
+    pub open: OpenCounts,
+    /// Findings already decided.
+    pub decided: u32,
+}
+
+/// Open findings per severity.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
+pub struct OpenCounts {
+    /// Critical.
+    pub critical: u32,
+    /// High.
+    pub high: u32,
+    /// Medium.
+    pub medium: u32,
+    /// Low.
+    pub low: u32,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportView {
+    /// The document, as `D3`.
+    pub document: String,
+    /// The new revision's number.
+    pub revision: u32,
+    /// The file name.
+    pub file_name: String,
+    /// How many findings the scan recorded.
+    pub findings: u32,
+}

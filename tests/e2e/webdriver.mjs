@@ -68,10 +68,15 @@ export class Session {
     const deadline = Date.now() + timeoutMs;
     let last;
     for (;;) {
-      last = await read();
+      // An element that is not there yet is a value to wait past, not a failure.
+      last = await read().catch((error) => `(${error.message})`);
       if (JSON.stringify(last) === JSON.stringify(expected)) return;
       if (Date.now() > deadline) {
-        throw new WebDriverError(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(last)}`);
+        const banner = await this.execute(`return document.querySelector('[data-testid=error]')?.textContent ?? null;`);
+        throw new WebDriverError(
+          `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(last)}` +
+            (banner ? `; the app shows the error: ${banner.trim()}` : ''),
+        );
       }
       await sleep(150);
     }
@@ -79,6 +84,11 @@ export class Session {
 
   async text(css) {
     return this.call('GET', `/element/${await this.find(css)}/text`);
+  }
+
+  /** Types `text` into the element matching `css` (an input or textarea). */
+  async type(css, text) {
+    await this.call('POST', `/element/${await this.find(css)}/value`, { text });
   }
 
   async click(css) {

@@ -16,9 +16,27 @@
 //! # let _ = findings;
 //! # Ok::<(), vetted_core::Error>(())
 //! ```
+//!
+//! A [`Workspace`] keeps the review: users and roles, revisions and their findings, decisions,
+//! sign-offs, exports, and the hash-chained audit log of all of it.
+//!
+//! ```
+//! use vetted_core::{ChainStatus, Role, Workspace};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let workspace = Workspace::create(dir.path(), "admin", "admin passphrase")?;
+//! let admin = workspace.sign_in("admin", "admin passphrase")?;
+//! workspace.add_user(&admin, "dora", &[Role::Drafter], "dora's passphrase")?;
+//! let dora = workspace.sign_in("dora", "dora's passphrase")?;
+//! let imported = workspace.import(&dora, "notice.txt", "公开通知\n".as_bytes(), None)?;
+//! assert_eq!(imported.document.to_string(), "D1");
+//! assert!(matches!(workspace.verify_audit()?, ChainStatus::Intact { entries: 7, .. }));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod audit;
 mod detect;
 mod document;
 mod error;
@@ -26,9 +44,13 @@ pub mod ingest;
 mod limits;
 mod normalize;
 mod redact;
+mod store;
 mod verify;
+mod workflow;
 
-pub use detect::{Finding, RuleSet, Severity, scan};
+pub use audit::report::ReviewRecord;
+pub use audit::{AuditEntry, ChainStatus};
+pub use detect::{Finding, MosaicConfig, PackInfo, RuleSet, Severity, scan};
 pub use document::{
     Block, Document, DocumentBuilder, Format, HiddenItem, HiddenKind, Layout, Location, Origin, PageGeometry,
     Rect,
@@ -36,4 +58,10 @@ pub use document::{
 pub use error::{Error, ErrorKind, Result};
 pub use limits::Limits;
 pub use redact::{Export, MarkStyle, PlannedArea, PlannedRange, RedactionPlan, redact};
+pub use store::SCHEMA_VERSION;
 pub use verify::{Removed, Survivor, VerificationReport, sha256_hex};
+pub use workflow::{
+    Decision, DocState, DocumentId, ExportRecord, FindingStatus, ImportOutcome, MOSAIC_GROUPS, Mark,
+    MarkTarget, ReasonCode, ReviewedFinding, Revision, Role, Selection, Session, SignOff, SignOffKind,
+    UserInfo, Workspace, default_workspace_dir,
+};

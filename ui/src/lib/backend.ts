@@ -3,7 +3,9 @@
 // The webview has no file access: commands raise the native dialogs and read or write files
 // themselves, so no function here takes a path.
 import { invoke } from '@tauri-apps/api/core';
-import type { DocumentView, ExportView, IpcError, RangeRequest } from './ipc/types';
+import type {
+  DeskStatus, DocumentView, ExportView, ImportView, InboxRow, IpcError, RangeRequest, UserView,
+} from './ipc/types';
 
 /** A failed command: `code` is the core's stable `ErrorKind` code, or `internal` when the
  * shell itself failed (a command missing from this build, a panic). */
@@ -46,4 +48,37 @@ export function openStartupDocument(): Promise<DocumentView | null> {
 /** Asks where to save, then writes the verified public version; `null` when cancelled. */
 export function exportDocument(id: number, ranges: RangeRequest[]): Promise<ExportView | null> {
   return call('export_document', { id, ranges });
+}
+
+/** The workspace and who is signed in. */
+export function deskStatus(): Promise<DeskStatus> {
+  return call('desk_status');
+}
+
+/** Creates the workspace with its first administrator, who is then signed in. */
+export function createWorkspace(admin: string, passphrase: string): Promise<DeskStatus> {
+  return call('create_workspace', { admin, passphrase });
+}
+
+export function signIn(name: string, passphrase: string): Promise<UserView> {
+  return call('sign_in', { name, passphrase });
+}
+
+export function signOut(): Promise<void> {
+  return call('sign_out');
+}
+
+/** Adds a user with `roles` (administrators only). */
+export function addUser(name: string, roles: string[], passphrase: string): Promise<void> {
+  return call('add_user', { name, roles, passphrase });
+}
+
+/** Every document's latest revision, with open findings by severity. */
+export function inbox(): Promise<InboxRow[]> {
+  return call('inbox');
+}
+
+/** Asks for a draft and imports it into the workspace; `null` when cancelled. */
+export function importDocument(): Promise<ImportView | null> {
+  return call('import_document');
 }

@@ -1,37 +1,50 @@
 //! Detection: rule packs flag suspect passages of a [`Document`] as [`Finding`]s.
 //!
-//! (The engine — lexicons, patterns, validators, proximity, mosaic — is being written; this
-//! module already reports every hidden item, which is always a finding.)
+//! - `pack`: the TOML schema admins edit (documented in `assets/rules/README.md`) and its checks;
+//! - `rules`: the compiled [`RuleSet`] — one automaton for all terms, regexes compiled once;
+//! - `engine`: folding the document and matching, with word boundaries, validators,
+//!   exclusions, allow-lists and proximity (`validate` holds the checksum validators);
+//! - `overlap`: one report per passage and category; `mosaic`: the composite findings.
+//!
+//! Every hidden item is a finding too, whatever the rules say: a reader of the published file
+//! does not see it, so a reviewer must.
 
+mod engine;
 mod finding;
+mod mosaic;
+mod overlap;
+mod pack;
+mod rules;
+mod validate;
+
+#[cfg(test)]
+mod tests;
 
 pub use finding::{Finding, Severity};
+pub use pack::{MosaicConfig, PackInfo};
+pub use rules::RuleSet;
 
 use crate::document::Document;
-use crate::error::Result;
-
-/// A compiled set of rule packs.
-#[derive(Debug, Default)]
-pub struct RuleSet {}
-
-impl RuleSet {
-    /// The rule packs shipped in `assets/rules`, compiled into the binary.
-    pub fn builtin() -> Result<RuleSet> {
-        Ok(RuleSet {})
-    }
-
-    /// Loads every `*.toml` rule pack in `dir`.
-    pub fn load_dir(_dir: &std::path::Path) -> Result<RuleSet> {
-        Ok(RuleSet {})
-    }
-}
 
 /// Scans a document with a rule set. Findings are sorted by start offset and numbered from 1.
-pub fn scan(document: &Document, _rules: &RuleSet) -> Vec<Finding> {
+///
+/// The result is a pure function of the document and the rule set.
+pub fn scan(document: &Document, rules: &RuleSet) -> Vec<Finding> {
+    let mut findings = overlap::dedupe(engine::rule_findings(document, rules));
+    if let Some(config) = rules.mosaic() {
+        let composites = mosaic::composites(document, &findings, config);
+        findings.extend(composites);
+    }
+    findings.extend(hidden_item_findings(document));
+    finding::number(&mut findings);
+    findings
+}
+
+/// One finding per hidden item, covering its text.
+fn hidden_item_findings(document: &Document) -> Vec<Finding> {
     let mut findings = Vec::new();
     for block in document.blocks() {
-        let Some(item_index) = block.hidden else { continue };
-        let item = &document.hidden_items()[item_index as usize];
+        let Some(item) = block.hidden.and_then(|i| document.hidden_items().get(i as usize)) else { continue };
         findings.push(Finding {
             id: 0,
             rule: format!("hidden.{}", item.kind.as_str()),
@@ -47,6 +60,5 @@ pub fn scan(document: &Document, _rules: &RuleSet) -> Vec<Finding> {
             note: item.label.clone(),
         });
     }
-    finding::number(&mut findings);
     findings
 }

@@ -4,9 +4,9 @@
 //! [`Limits`] while decoding, and every failure is an [`Error`] naming the problem — never a
 //! panic. Readers are deterministic (see `document`).
 
-mod docx;
-mod image;
-mod pdf;
+pub(crate) mod docx;
+pub(crate) mod image;
+pub(crate) mod pdf;
 mod text;
 
 use crate::document::{Document, Format};

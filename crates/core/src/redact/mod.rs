@@ -11,13 +11,16 @@
 //! item is removed (comments, tracked changes resolved to the visible text, metadata, EXIF,
 //! annotations, attachments, scripts, form values, earlier revisions); nothing else changes.
 
+mod docx;
+mod image;
+mod pdf;
 mod plan;
 mod text;
 
 pub use plan::{MarkStyle, PlannedArea, PlannedRange, RedactionPlan};
 
 use crate::document::Format;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::ingest;
 use crate::limits::Limits;
 use crate::verify::{self, VerificationReport};
@@ -42,12 +45,9 @@ pub fn redact(original: &[u8], format: Format, plan: &RedactionPlan, limits: &Li
     plan.validate(&document)?;
     let bytes = match format {
         Format::Txt | Format::Md => text::redact(original, &document, plan)?,
-        Format::Docx | Format::Pdf | Format::Jpeg | Format::Png => {
-            return Err(Error::new(
-                ErrorKind::RedactionUnsafe,
-                format!("redaction of {format} files is not available in this build yet"),
-            ));
-        }
+        Format::Docx => docx::redact(original, &document, plan, limits)?,
+        Format::Pdf => pdf::redact(original, &document, plan, limits)?,
+        Format::Jpeg | Format::Png => image::redact(original, format, plan, limits)?,
     };
     let report = verify::verify(original, &document, &bytes, format, plan, limits)?;
     Ok(Export { bytes, report })

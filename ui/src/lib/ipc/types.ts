@@ -165,3 +165,105 @@ location: string,
  * The reason code, for redacted passages.
  */
 reason: string | null, };
+
+export type DeskStatus = { 
+/**
+ * The workspace directory (empty when none could be determined).
+ */
+workspaceDir: string, 
+/**
+ * False until the first administrator creates the workspace.
+ */
+exists: boolean, 
+/**
+ * The users who may sign in.
+ */
+users: Array<UserView>, 
+/**
+ * The signed-in user, if any.
+ */
+signedIn: UserView | null, };
+
+export type UserView = { 
+/**
+ * The user name.
+ */
+name: string, 
+/**
+ * Their roles, lowercase.
+ */
+roles: Array<string>, };
+
+export type InboxRow = { 
+/**
+ * The document, as `D3`.
+ */
+document: string, 
+/**
+ * The latest revision's number.
+ */
+revision: number, 
+/**
+ * The file it was imported from.
+ */
+fileName: string, 
+/**
+ * Its format.
+ */
+format: string, 
+/**
+ * Where it is in the workflow (`imported`, `in_review`, `review_complete`, ...).
+ */
+state: string, 
+/**
+ * Who imported it.
+ */
+drafter: string, 
+/**
+ * When (UTC, RFC 3339).
+ */
+importedAt: string, 
+/**
+ * Open findings by severity.
+ */
+open: OpenCounts, 
+/**
+ * Findings already decided.
+ */
+decided: number, };
+
+export type OpenCounts = { 
+/**
+ * Critical.
+ */
+critical: number, 
+/**
+ * High.
+ */
+high: number, 
+/**
+ * Medium.
+ */
+medium: number, 
+/**
+ * Low.
+ */
+low: number, };
+
+export type ImportView = { 
+/**
+ * The document, as `D3`.
+ */
+document: string, 
+/**
+ * The new revision's number.
+ */
+revision: number, 
+/**
+ * The file name.
+ */
+fileName: string, 
+/**
+ * How many findings the scan recorded.
+ */
+findings: number, };

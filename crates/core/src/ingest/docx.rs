@@ -1,9 +1,0 @@
-//! DOCX reader (being written; see ARCHITECTURE.md).
-
-use crate::document::Document;
-use crate::error::{Error, ErrorKind, Result};
-use crate::limits::Limits;
-
-pub(super) fn read(_bytes: &[u8], _limits: &Limits) -> Result<Document> {
-    Err(Error::new(ErrorKind::UnsupportedFormat, "DOCX reading is not available in this build yet"))
-}
