@@ -1,6 +1,6 @@
 // The first end-to-end journey, in the real webview: open a TXT draft, see its text and
-// findings, redact with the keyboard (a finding if the rules report any, and a passage
-// selected by hand), watch the counts update, switch the interface to Chinese.
+// findings, redact one with the keyboard and keep another with a reason (when the rules report
+// them), redact a passage selected by hand, watch the counts update, switch to Chinese.
 //
 // Usage: node journey.mjs ABSOLUTE_APP_PATH OUTPUT_DIR  (scripts/e2e.sh starts Xvfb and
 // tauri-driver first). Every step saves a screenshot OUTPUT_DIR/NN-step.png.
@@ -73,6 +73,24 @@ try {
     await session.waitUntil('counts after j r', () => countsOf(session), { ...before, open: findings - 1, redact: 1 });
     assert.equal((await session.findAll('mark[data-mark=redact]')).length > 0, true, 'the redacted finding is drawn black');
     await step('finding-redacted');
+  }
+
+  // 2b. With a second finding: K asks why it may stay; the reason is required, then recorded.
+  if (findings > 1) {
+    const beforeKeep = await countsOf(session);
+    await session.keys('j');
+    await session.keys('K');
+    await session.waitFor('[data-testid=keep-dialog]');
+    await session.keys('\uE007'); // Enter with no reason: refused, the dialog stays.
+    await session.waitFor('[data-testid=keep-dialog] .error-text');
+    await session.type('[data-testid=keep-reason]', 'published in the 2024 annual report');
+    await session.keys('\uE007');
+    await session.waitUntil('counts after K', () => countsOf(session), {
+      ...beforeKeep, open: beforeKeep.open - 1, keep: 1,
+    });
+    assert.equal((await session.findAll('[data-testid=keep-dialog]')).length, 0, 'the dialog closed');
+    assert.match(await session.text('.finding[data-state=keep]'), /published in the 2024 annual report/);
+    await step('finding-kept');
   }
 
   // 3. A passage selected by hand is redacted with the same key.
