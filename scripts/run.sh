@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Sets up and launches Vetted on a fresh Debian 12 machine. Until the desktop app lands, this
-# builds the CLI and scans the bundled sample drafts, so a new user sees what Vetted finds.
+# Sets up and launches the Vetted desktop app on a fresh Debian 12 machine: installs the system
+# packages, builds the UI and the app, and opens it on the default workspace
+# ($VETTED_WORKSPACE, else ~/.local/share/vetted). On first run the app asks for the
+# workspace's first administrator. Arguments are passed on: `scripts/run.sh DRAFT` opens DRAFT
+# for a quick check.
+#
+# The build is a debug build (no release profile on a shared 2-core machine); `tauri build
+# --bundles deb` makes the installable package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
-cargo build --release --locked -p vetted
-./target/release/vetted scan assets/samples/*
+(cd ui && npm ci --no-audit --no-fund && npm run build)
+ui/node_modules/.bin/tauri build --debug --no-bundle
+exec ./target/debug/vetted-app "$@"

@@ -12,3 +12,12 @@ source scripts/python-env.sh
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # default-members: the core and the CLI; the desktop shell has its own step below.
 cargo test --locked 2>&1
+
+# The desktop app: the UI's unit tests, type check and build (the shell embeds ui/dist), then
+# the shell's tests, which include the check that the committed IPC bindings are fresh.
+(cd ui && npm ci --no-audit --no-fund && npm run check && npm test && npm run build)
+cargo test --locked -p vetted-app 2>&1
+
+# End-to-end journeys in the real webview, headless (Xvfb + tauri-driver); screenshots of each
+# step are left in tests/output/e2e/.
+bash scripts/e2e.sh

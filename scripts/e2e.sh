@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# End-to-end tests of the desktop app in its real webview, headless: builds the UI and a debug
+# build of the app, starts Xvfb and tauri-driver (which runs WebKitWebDriver), runs each
+# journey under tests/e2e/, and stops everything it started, by PID. Screenshots of every step
+# land in tests/output/e2e/. Needs what scripts/setup-system.sh installs, plus tauri-driver
+# (installed here with cargo if missing).
+#
+# Overridable: E2E_DISPLAY (default :99), E2E_PORT (4444; the native driver uses E2E_PORT+1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+
+display="${E2E_DISPLAY:-:99}"
+port="${E2E_PORT:-4444}"
+output="$root/tests/output/e2e"
+
+if ! command -v tauri-driver >/dev/null; then
+  echo "e2e: installing tauri-driver" >&2
+  cargo install tauri-driver --locked --version '^2'
+fi
+
+echo "e2e: building the UI and the app (debug)" >&2
+(cd ui && npm ci --no-audit --no-fund && npm run build)
+ui/node_modules/.bin/tauri build --debug --no-bundle >&2
+app="$root/target/debug/vetted-app"
+[ -x "$app" ] || { echo "e2e: $app was not built" >&2; exit 1; }
+
+rm -rf "$output"
+mkdir -p "$output"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$output/xvfb.log" 2>&1 &
+pids+=($!)
+export DISPLAY="$display"
+for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+xdpyinfo >/dev/null 2>&1 || { echo "e2e: Xvfb did not start on $display (see $output/xvfb.log)" >&2; exit 1; }
+
+# A fresh profile per run: the webview keeps localStorage (the chosen language) under the XDG
+# directories, and a journey must not depend on what an earlier run left there.
+profile="$output/profile"
+mkdir -p "$profile"
+export XDG_DATA_HOME="$profile/data" XDG_CONFIG_HOME="$profile/config" XDG_CACHE_HOME="$profile/cache"
+# ...and an empty workspace, which the desk journey creates.
+export VETTED_WORKSPACE="$output/workspace"
+
+tauri-driver --port "$port" --native-port "$((port + 1))" >"$output/tauri-driver.log" 2>&1 &
+pids+=($!)
+# `-f` matters: tauri-driver answers before WebKitWebDriver is ready, and a session started
+# then fails with "Remote end closed connection".
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/status" >/dev/null && break; sleep 0.2; done
+curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
+  echo "e2e: tauri-driver did not become ready (see $output/tauri-driver.log)" >&2
+  exit 1
+}
+
+export E2E_DRIVER_URL="http://127.0.0.1:$port"
+node tests/e2e/journey.mjs "$app" "$output"
+node tests/e2e/desk.mjs "$app" "$output"

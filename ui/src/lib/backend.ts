@@ -1,0 +1,84 @@
+// The one module that talks to the Tauri shell. Everything else in the UI calls these
+// functions and receives typed results or a `BackendError` with a stable `code` to switch on.
+// The webview has no file access: commands raise the native dialogs and read or write files
+// themselves, so no function here takes a path.
+import { invoke } from '@tauri-apps/api/core';
+import type {
+  DeskStatus, DocumentView, ExportView, ImportView, InboxRow, IpcError, RangeRequest, UserView,
+} from './ipc/types';
+
+/** A failed command: `code` is the core's stable `ErrorKind` code, or `internal` when the
+ * shell itself failed (a command missing from this build, a panic). */
+export class BackendError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}
+
+function isIpcError(value: unknown): value is IpcError {
+  return (
+    typeof value === 'object' && value !== null &&
+    typeof (value as IpcError).code === 'string' && typeof (value as IpcError).message === 'string'
+  );
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    if (isIpcError(error)) throw new BackendError(error.code, error.message);
+    throw new BackendError('internal', String(error));
+  }
+}
+
+/** Asks for a draft with the native dialog and opens it; `null` when cancelled. */
+export function openDocument(): Promise<DocumentView | null> {
+  return call('open_document');
+}
+
+/** The document named on the app's command line, the first time only. */
+export function openStartupDocument(): Promise<DocumentView | null> {
+  return call('open_startup_document');
+}
+
+/** Asks where to save, then writes the verified public version; `null` when cancelled. */
+export function exportDocument(id: number, ranges: RangeRequest[]): Promise<ExportView | null> {
+  return call('export_document', { id, ranges });
+}
+
+/** The workspace and who is signed in. */
+export function deskStatus(): Promise<DeskStatus> {
+  return call('desk_status');
+}
+
+/** Creates the workspace with its first administrator, who is then signed in. */
+export function createWorkspace(admin: string, passphrase: string): Promise<DeskStatus> {
+  return call('create_workspace', { admin, passphrase });
+}
+
+export function signIn(name: string, passphrase: string): Promise<UserView> {
+  return call('sign_in', { name, passphrase });
+}
+
+export function signOut(): Promise<void> {
+  return call('sign_out');
+}
+
+/** Adds a user with `roles` (administrators only). */
+export function addUser(name: string, roles: string[], passphrase: string): Promise<void> {
+  return call('add_user', { name, roles, passphrase });
+}
+
+/** Every document's latest revision, with open findings by severity. */
+export function inbox(): Promise<InboxRow[]> {
+  return call('inbox');
+}
+
+/** Asks for a draft and imports it into the workspace; `null` when cancelled. */
+export function importDocument(): Promise<ImportView | null> {
+  return call('import_document');
+}
