@@ -445,6 +445,12 @@ fn cmap_tokens(bytes: &[u8]) -> Vec<CMapToken> {
                 while i < bytes.len() && !b"<>[]()/%{} \t\r\n\x0c\0".contains(&bytes[i]) {
                     i += 1;
                 }
+                if i == start {
+                    // A stray delimiter no arm above consumes (`)`, NUL): skip it, or the loop
+                    // pushes empty words forever (found by fuzzing: unbounded memory).
+                    i += 1;
+                    continue;
+                }
                 tokens.push(CMapToken::Word(String::from_utf8_lossy(&bytes[start..i]).into_owned()));
             }
         }
@@ -544,6 +550,17 @@ pub(crate) fn integer(doc: &Document, object: Option<&Object>) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (fuzzing): a `)` or NUL outside a string made the tokenizer push empty words
+    /// forever, until the process ran out of memory.
+    #[test]
+    fn regression_a_stray_delimiter_in_a_cmap_is_skipped_not_looped_on() {
+        let check =
+            |cmap: &[u8], expected: Vec<CMapToken>| assert_eq!(cmap_tokens(cmap), expected, "{cmap:?}");
+        check(b"<01> ) <02>", vec![CMapToken::Hex(vec![1]), CMapToken::Hex(vec![2])]);
+        check(b"\0beginbfchar\0", vec![CMapToken::Word("beginbfchar".into())]);
+        check(b")", vec![]);
+    }
 
     #[test]
     fn codespace_ranges_give_code_lengths() {
