@@ -10,7 +10,9 @@ bash scripts/setup-system.sh
 source scripts/python-env.sh
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
-# default-members: the core and the CLI; the desktop shell has its own step below.
+# default-members: the core and the CLI; the desktop shell has its own step below. The fuzz
+# targets' checks run here over their seed corpus and crash inputs (tests/fuzz_corpus.rs); the
+# coverage-guided runs themselves are scripts/fuzz.sh TARGET SECONDS.
 cargo test --locked 2>&1
 
 # The desktop app: the UI's unit tests, type check and build (the shell embeds ui/dist), then

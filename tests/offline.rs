@@ -98,10 +98,12 @@ fn the_network_check_flags_network_crates_and_socket_features_only() {
 /// The packages in the normal (run-time) dependency tree of `vetted` and `vetted-core`, for
 /// every target platform, with the features the workspace enables on them.
 fn runtime_tree() -> Vec<Package> {
+    // Not `--offline`: the tree covers every platform, and a fresh checkout has only fetched
+    // the host's crates. `--locked` keeps the resolution exactly the committed one.
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
     let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--locked", "--offline", "--manifest-path"])
+        .args(["metadata", "--format-version", "1", "--locked", "--manifest-path"])
         .arg(&manifest)
         .output()
         .expect("cargo metadata runs");

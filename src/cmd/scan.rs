@@ -71,7 +71,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let limits = Limits::default();
     // The summary is created before the scan so a bad path fails at once, not after an hour.
     let mut summary = args.summary.as_ref().map(Summary::create).transpose()?;
-    let single_object = args.json && args.files.len() == 1 && !args.files[0].is_dir();
+    let single_object = args.json && matches!(args.files.as_slice(), [only] if !only.is_dir());
     let inputs = inputs::expand(&args.files, args.recursive);
 
     let progress = progress_bar(inputs.len());

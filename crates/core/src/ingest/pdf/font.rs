@@ -667,6 +667,17 @@ pub(crate) fn integer(doc: &Document, object: Option<&Object>) -> Option<i64> {
 mod tests {
     use super::*;
 
+    /// Regression (fuzzing): a `)` or NUL outside a string made the tokenizer push empty words
+    /// forever, until the process ran out of memory.
+    #[test]
+    fn regression_a_stray_delimiter_in_a_cmap_is_skipped_not_looped_on() {
+        let check =
+            |cmap: &[u8], expected: Vec<CMapToken>| assert_eq!(cmap_tokens(cmap), expected, "{cmap:?}");
+        check(b"<01> ) <02>", vec![CMapToken::Hex(vec![1]), CMapToken::Hex(vec![2])]);
+        check(b"\0beginbfchar\0", vec![CMapToken::Word("beginbfchar".into())]);
+        check(b")", vec![]);
+    }
+
     #[test]
     fn codespace_ranges_give_code_lengths() {
         let cmap = b"1 begincodespacerange\n<00> <80>\n<8140> <FEFE>\nendcodespacerange";
