@@ -661,10 +661,73 @@ fn an_image_under_an_area_has_those_pixels_blackened_and_every_other_pixel_kept(
             "{name}: pixel (2, 2) renders as {drawn:?}, not {original:?}"
         );
         assert!(pdftotext(&out).contains("kept text"), "{name}");
+        // The original is still named by the page tree's shared resources: it must not keep
+        // its pixels in the file, drawn or not.
+        for (id, stored) in image_objects(&out) {
+            for (px, py) in [(cols.start, rows.start), (cols.end - 1, rows.end - 1)] {
+                let pixel = stored.get_pixel(px, py);
+                assert_eq!(pixel.0, [0, 0, 0], "{name}: image object {id:?} keeps pixel ({px}, {py})");
+            }
+        }
         let check = tool("qpdf", &["--check"], &out, &[]);
         assert!(check.status.success(), "{name}: qpdf --check: {}", String::from_utf8_lossy(&check.stdout));
         assert_eq!(export(&bytes, &plan).bytes, out, "{name}: the same input and plan give the same bytes");
     }
+}
+
+/// Every Image XObject the file holds, referenced or not, decoded as RGB (the test images are
+/// 8-bit gray or RGB, Flate, DCT or uncompressed).
+fn image_objects(bytes: &[u8]) -> Vec<(lopdf::ObjectId, image::RgbImage)> {
+    let doc = lopdf::Document::load_mem(bytes).unwrap();
+    let mut images = Vec::new();
+    for (&id, object) in &doc.objects {
+        let Ok(stream) = object.as_stream() else { continue };
+        if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Image") {
+            continue;
+        }
+        let (w, h) = IMAGE_SIZE;
+        let decoded = match stream.dict.get(b"Filter").and_then(Object::as_name).ok() {
+            Some(b"DCTDecode") => image::load_from_memory(&stream.content).unwrap(),
+            _ => {
+                let samples = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+                let space = stream.dict.get(b"ColorSpace").and_then(Object::as_name).unwrap();
+                if space == b"DeviceGray" {
+                    image::DynamicImage::ImageLuma8(image::GrayImage::from_raw(w, h, samples).unwrap())
+                } else {
+                    image::DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, samples).unwrap())
+                }
+            }
+        };
+        images.push((id, decoded.to_rgb8()));
+    }
+    images
+}
+
+#[test]
+fn an_image_drawn_by_a_form_is_cleaned_in_the_covered_page_only() {
+    let (_, dict, data, expected) = supported_images().remove(0);
+    let mut pdf = Pdf::new();
+    pdf.image("Im1", dict, data);
+    // The form has no /Resources of its own: it uses the page's, which name the image.
+    pdf.form("Fm1", "q 200 0 0 100 0 0 cm /Im1 Do Q", [1.0, 0.0, 0.0, 1.0, 100.0, 500.0]);
+    pdf.page("/Fm1 Do");
+    pdf.page("/Fm1 Do");
+    let bytes = pdf.bytes();
+    let (x, y, w, h) = IMAGE_AREA;
+    let out = export(&bytes, &area_plan(1, x, y, w, h)).bytes;
+
+    let page_one = pdfimages(&out, 1);
+    assert_eq!(page_one.len(), 1);
+    let (cols, rows) = IMAGE_AREA_PIXELS;
+    for (px, py, pixel) in page_one[0].enumerate_pixels() {
+        let under = cols.contains(&px) && rows.contains(&py);
+        assert_eq!(pixel.0 == [0, 0, 0], under, "pixel ({px}, {py}) is {pixel:?}");
+    }
+    assert_eq!(pdfimages(&out, 2), vec![expected.clone()], "page 2 draws the original form and image");
+    let stored: Vec<_> = image_objects(&out).into_iter().map(|(_, image)| image).collect();
+    assert_eq!(stored.len(), 2, "the original is still drawn by page 2, beside the cleaned copy");
+    assert!(stored.contains(&expected) && stored.contains(&page_one[0]));
+    check_file_is_clean(&out, &[]);
 }
 
 #[test]
@@ -818,6 +881,13 @@ fn images_that_cannot_be_cleaned_exactly_are_refused_naming_the_page() {
             "predictor",
         ),
         ("short data", rgb(dictionary! {}), vec![9; 47], "fewer samples"),
+        // The JPEG's header says 40 × 20; the decoder must not be trusted past the 4 × 4 declared.
+        (
+            "jpeg larger than declared",
+            rgb(dictionary! { "Filter" => "DCTDecode" }),
+            jpeg(image::DynamicImage::ImageRgb8(picture_rgb())),
+            "cannot be decoded",
+        ),
     ];
     for (name, dict, data, reason) in cases {
         let mut pdf = Pdf::new();

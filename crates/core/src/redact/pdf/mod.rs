@@ -93,6 +93,9 @@ fn redact_pdf(
         areas.entry(area.page - 1).or_default().push(area.rect);
     }
 
+    // Cleaned images by original, and the originals some kept placement still draws.
+    let mut cleaned: BTreeMap<lopdf::ObjectId, lopdf::Stream> = BTreeMap::new();
+    let mut still_drawn: BTreeSet<lopdf::ObjectId> = BTreeSet::new();
     for &(number, page_id) in &pages {
         let index = number.saturating_sub(1);
         // Fonts are not shared across pages here: each page's rewrite changes the document.
@@ -108,9 +111,29 @@ fn redact_pdf(
             refuse_unsafe(&content, number, planned.is_some())?;
         }
         let drawings = drawings_under(&doc, page_id, number, &content, areas, limits)?;
+        for drawing in &content.drawings {
+            if let DrawingKind::Image { op, id, .. } = drawing.kind {
+                match drawings.images.get(&(drawing.placement, op)) {
+                    Some((_, clean)) => {
+                        cleaned.entry(id).or_insert_with(|| clean.clone());
+                    }
+                    None => {
+                        still_drawn.insert(id);
+                    }
+                }
+            }
+        }
         rewrite::rewrite_page(&mut doc, page_id, number, &content, &remove, drawings, &boxes, limits)?;
     }
 
+    // An original image that no page draws any more may still be named by a resource
+    // dictionary (one shared through the page tree, say), which would keep its pixels in the
+    // file: it is overwritten with a cleaned copy. One still drawn somewhere is left intact.
+    for (id, clean) in cleaned {
+        if !still_drawn.contains(&id) {
+            doc.objects.insert(id, lopdf::Object::Stream(clean));
+        }
+    }
     sanitize::sanitize(&mut doc);
     doc.prune_objects();
     let mut out = Vec::new();
@@ -235,7 +258,7 @@ fn drawings_under(
             DrawingKind::Path { first, paint, .. } => edits.dropped.extend((first..=paint).map(|op| (p, op))),
             DrawingKind::Image { op, id, ctm } => {
                 if let Some(clean) = pixels::blacken(doc, id, &ctm, &page, &touched, number, limits)? {
-                    edits.images.insert((p, op), clean);
+                    edits.images.insert((p, op), (id, clean));
                 }
             }
             DrawingKind::InlineImage { .. } => {

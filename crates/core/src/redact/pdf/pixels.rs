@@ -100,8 +100,19 @@ pub(super) fn blacken(
                 .map_err(|e| refuse(&format!("cannot be decompressed ({e})")))?
         }
         [b"DCTDecode"] => {
-            let decoded = image::load_from_memory_with_format(&stream.content, image::ImageFormat::Jpeg)
-                .map_err(|e| refuse(&format!("is a JPEG that cannot be decoded ({e})")))?;
+            // The JPEG's own header is not trusted: the decoder may not go past the size the
+            // dictionary declared (already within the pixel limit).
+            let mut reader = image::ImageReader::with_format(
+                std::io::Cursor::new(&stream.content),
+                image::ImageFormat::Jpeg,
+            );
+            let mut decode_limits = image::Limits::default();
+            decode_limits.max_image_width = u32::try_from(width).ok();
+            decode_limits.max_image_height = u32::try_from(height).ok();
+            decode_limits.max_alloc = Some((size as u64).saturating_mul(4).max(1 << 20));
+            reader.limits(decode_limits);
+            let decoded =
+                reader.decode().map_err(|e| refuse(&format!("is a JPEG that cannot be decoded ({e})")))?;
             if decoded.width() as usize != width || decoded.height() as usize != height {
                 return Err(refuse("is a JPEG whose size differs from its /Width and /Height"));
             }
