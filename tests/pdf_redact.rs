@@ -910,3 +910,19 @@ fn images_that_cannot_be_cleaned_exactly_are_refused_naming_the_page() {
     assert_eq!(err.kind(), vetted_core::ErrorKind::RedactionUnsafe, "{err}");
     assert!(err.message().contains("page 1") && err.message().contains("inline image"), "{err}");
 }
+
+/// Regression: the form's only placement was replaced by a copy, but the page tree's shared
+/// resources still named the original, so its text stayed in the file's bytes.
+#[test]
+fn a_form_drawn_once_leaves_no_trace_though_the_page_tree_still_names_it() {
+    let mut pdf = Pdf::new();
+    pdf.form("Fm1", "BT /F1 10 Tf 0 0 Td (Hidden header) Tj ET", [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+    pdf.page("q 1 0 0 1 100 700 cm /Fm1 Do Q BT /F1 12 Tf 100 600 Td (Body one) Tj ET");
+    let bytes = pdf.bytes();
+    let plan = area_plan(1, 95.0, 80.0, 100.0, 16.0);
+    let out = export(&bytes, &plan).bytes;
+    check_file_is_clean(&out, &["Hidden header"]);
+    let plan = plan_for(&read(&bytes), &["Hidden header"]);
+    let out = export(&bytes, &plan).bytes;
+    check_file_is_clean(&out, &["Hidden header"]);
+}

@@ -93,8 +93,9 @@ fn redact_pdf(
         areas.entry(area.page - 1).or_default().push(area.rect);
     }
 
-    // Cleaned images by original, and the originals some kept placement still draws.
-    let mut cleaned: BTreeMap<lopdf::ObjectId, lopdf::Stream> = BTreeMap::new();
+    // Cleaned copies of images and forms by original, and the originals that some kept
+    // placement still draws.
+    let mut cleaned: BTreeMap<lopdf::ObjectId, lopdf::Object> = BTreeMap::new();
     let mut still_drawn: BTreeSet<lopdf::ObjectId> = BTreeSet::new();
     for &(number, page_id) in &pages {
         let index = number.saturating_sub(1);
@@ -115,7 +116,7 @@ fn redact_pdf(
             if let DrawingKind::Image { op, id, .. } = drawing.kind {
                 match drawings.images.get(&(drawing.placement, op)) {
                     Some((_, clean)) => {
-                        cleaned.entry(id).or_insert_with(|| clean.clone());
+                        cleaned.entry(id).or_insert_with(|| lopdf::Object::Stream(clean.clone()));
                     }
                     None => {
                         still_drawn.insert(id);
@@ -123,15 +124,27 @@ fn redact_pdf(
                 }
             }
         }
-        rewrite::rewrite_page(&mut doc, page_id, number, &content, &remove, drawings, &boxes, limits)?;
+        let copies =
+            rewrite::rewrite_page(&mut doc, page_id, number, &content, &remove, drawings, &boxes, limits)?;
+        for (p, placement) in content.placements.iter().enumerate() {
+            let Some(form) = placement.form else { continue };
+            match copies.get(&p).and_then(|&copy| doc.objects.get(&copy)) {
+                Some(copy) => {
+                    cleaned.entry(form).or_insert_with(|| copy.clone());
+                }
+                None => {
+                    still_drawn.insert(form);
+                }
+            }
+        }
     }
 
-    // An original image that no page draws any more may still be named by a resource
-    // dictionary (one shared through the page tree, say), which would keep its pixels in the
-    // file: it is overwritten with a cleaned copy. One still drawn somewhere is left intact.
+    // An original image or form that no page draws any more may still be named by a resource
+    // dictionary (one shared through the page tree, say), which would keep its pixels or text
+    // in the file: it is overwritten with a cleaned copy. One still drawn somewhere is intact.
     for (id, clean) in cleaned {
         if !still_drawn.contains(&id) {
-            doc.objects.insert(id, lopdf::Object::Stream(clean));
+            doc.objects.insert(id, clean);
         }
     }
     sanitize::sanitize(&mut doc);

@@ -41,7 +41,8 @@ fn is_path_operator(operator: &str) -> bool {
 }
 
 /// Rewrites the streams of one page that draw removed glyphs, removed paths or cleaned images,
-/// or hold marked-content text, and draws the boxes.
+/// or hold marked-content text, and draws the boxes. Returns the copies made of Form XObjects,
+/// by placement.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn rewrite_page(
     doc: &mut lopdf::Document,
@@ -52,7 +53,7 @@ pub(super) fn rewrite_page(
     drawings: DrawingEdits,
     boxes: &[Rect],
     limits: &Limits,
-) -> Result<()> {
+) -> Result<BTreeMap<usize, ObjectId>> {
     let count = content.placements.len();
     let mut operations = Vec::with_capacity(count);
     for placement in &content.placements {
@@ -85,7 +86,7 @@ pub(super) fn rewrite_page(
         }
     }
     if !dirty[0] {
-        return Ok(());
+        return Ok(BTreeMap::new());
     }
 
     // Effective resources of each placement: a form's own, or those of what draws it.
@@ -211,7 +212,7 @@ pub(super) fn rewrite_page(
             }
         }
     }
-    Ok(())
+    Ok(copies)
 }
 
 fn compressed(dict: Dictionary, bytes: Vec<u8>) -> Stream {
