@@ -876,11 +876,17 @@ fn images_that_cannot_be_cleaned_exactly_are_refused_naming_the_page() {
         ("inverted decode", rgb(dictionary! { "Decode" => inverted }), vec![9; 48], "Decode"),
         (
             "tiff predictor",
-            rgb(dictionary! { "Filter" => "FlateDecode", "DecodeParms" => tiff }),
+            rgb(dictionary! { "Filter" => "FlateDecode", "DecodeParms" => tiff.clone() }),
             zlib(&[9; 48]),
             "predictor",
         ),
         ("short data", rgb(dictionary! {}), vec![9; 47], "fewer samples"),
+        (
+            "tiff predictor in an array",
+            rgb(dictionary! { "Filter" => vec!["FlateDecode".into()], "DecodeParms" => vec![tiff.into()] }),
+            zlib(&[9; 48]),
+            "predictor",
+        ),
         // The JPEG's header says 40 × 20; the decoder must not be trusted past the 4 × 4 declared.
         (
             "jpeg larger than declared",

@@ -89,7 +89,11 @@ pub(super) fn blacken(
     let mut samples = match filters.iter().map(Vec::as_slice).collect::<Vec<_>>()[..] {
         [] => stream.content.clone(),
         [b"FlateDecode"] => {
-            let params = value(b"DecodeParms").and_then(|o| o.as_dict().ok());
+            // The parameters of the one filter: a dictionary, or an array holding it.
+            let params = match value(b"DecodeParms") {
+                Some(Object::Array(items)) => deref(doc, items.first()).and_then(|o| o.as_dict().ok()),
+                other => other.and_then(|o| o.as_dict().ok()),
+            };
             let predictor =
                 params.and_then(|p| deref(doc, p.get(b"Predictor").ok())).and_then(|o| o.as_i64().ok());
             if !matches!(predictor, None | Some(1) | Some(10..=15)) {
