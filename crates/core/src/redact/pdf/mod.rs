@@ -31,8 +31,8 @@
 //! (lopdf cannot re-encode it); an image under an area that `pixels` cannot decode and
 //! re-encode exactly; a zero font size on a removed glyph.
 //!
-//! `rewrite` edits the content streams, `pixels` cleans images, `sanitize` cleans the document structure; this module
-//! decides what goes.
+//! `rewrite` edits the content streams, `pixels` cleans images, `sanitize` cleans the document
+//! structure; this module decides what goes.
 mod pixels;
 mod rewrite;
 mod sanitize;
@@ -115,7 +115,7 @@ fn redact_pdf(
         for drawing in &content.drawings {
             if let DrawingKind::Image { op, id, .. } = drawing.kind {
                 match drawings.images.get(&(drawing.placement, op)) {
-                    Some((_, clean)) => {
+                    Some(clean) => {
                         cleaned.entry(id).or_insert_with(|| lopdf::Object::Stream(clean.clone()));
                     }
                     None => {
@@ -271,7 +271,7 @@ fn drawings_under(
             DrawingKind::Path { first, paint, .. } => edits.dropped.extend((first..=paint).map(|op| (p, op))),
             DrawingKind::Image { op, id, ctm } => {
                 if let Some(clean) = pixels::blacken(doc, id, &ctm, &page, &touched, number, limits)? {
-                    edits.images.insert((p, op), (id, clean));
+                    edits.images.insert((p, op), clean);
                 }
             }
             DrawingKind::InlineImage { .. } => {

@@ -21,8 +21,8 @@ pub(super) struct DrawingEdits {
     /// Painting operators of clipping paths under an area: the clip is kept (it paints
     /// nothing), the painting becomes `n`.
     pub(super) unpainted: BTreeSet<(usize, usize)>,
-    /// Images with blackened pixels, by the `Do` that draws the original, with the original's id.
-    pub(super) images: BTreeMap<(usize, usize), (ObjectId, Stream)>,
+    /// Images with blackened pixels, by the `Do` that draws the original.
+    pub(super) images: BTreeMap<(usize, usize), Stream>,
 }
 
 impl DrawingEdits {
@@ -135,7 +135,7 @@ pub(super) fn rewrite_page(
         for (index, op) in operations[p].iter().enumerate() {
             if let Some(name) = renamed.get(&index) {
                 ops.push(Operation::new("Do", vec![Object::Name(name.clone())]));
-            } else if let Some((_, image)) = images.remove(&(p, index)) {
+            } else if let Some(image) = images.remove(&(p, index)) {
                 // A cleaned image is a new object named only by this placement's resources.
                 let name = format!("VettedImage{p}x{index}").into_bytes();
                 xobjects.set(name.clone(), doc.add_object(image));
