@@ -932,3 +932,18 @@ fn a_form_drawn_once_leaves_no_trace_though_the_page_tree_still_names_it() {
     let out = export(&bytes, &plan).bytes;
     check_file_is_clean(&out, &["Hidden header"]);
 }
+
+#[test]
+fn a_path_drawn_by_a_form_on_two_pages_is_removed_on_the_covered_page_only() {
+    let mut pdf = Pdf::new();
+    // A red square at page x 100..150, y 642..692 on both pages.
+    pdf.form("Fm1", "1 0 0 rg 0 0 50 50 re f", [1.0, 0.0, 0.0, 1.0, 100.0, 100.0]);
+    pdf.page("/Fm1 Do");
+    pdf.page("/Fm1 Do");
+    let bytes = pdf.bytes();
+    let out = export(&bytes, &area_plan(1, 110.0, 650.0, 30.0, 30.0)).bytes;
+    let red = |p: &image::Rgb<u8>| p.0 == [255, 0, 0];
+    assert!(!render(&out, 1).pixels().any(red), "page 1 has no red left");
+    check_region(&render(&out, 2), (101, 643, 149, 691), red);
+    check_file_is_clean(&out, &[]);
+}

@@ -2,9 +2,9 @@
 //!
 //! The image is decoded to 8-bit samples, every pixel that the area touches is set to black
 //! (opaque, sample value 0; never blurred or pixelated, which can be reversed), and the samples
-//! are stored uncompressed-then-Flate with no predictor in a NEW stream: the caller names it
-//! from a copy of the resources of the one placement that drew it, so the same image drawn
-//! elsewhere stays as it was.
+//! are stored Flate-compressed with no predictor in a NEW stream: the caller names it from a
+//! copy of the resources of the one placement that drew it, so the same image drawn elsewhere
+//! stays as it was.
 //!
 //! Only what can be decoded and re-encoded exactly is accepted: DCTDecode, FlateDecode (with or
 //! without a PNG predictor) or no filter, DeviceGray or DeviceRGB (or ICCBased with 1 or 3
