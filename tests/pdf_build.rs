@@ -61,6 +61,16 @@ impl Pdf {
         id
     }
 
+    /// Adds an Image XObject named `name` with `dict` (Type and Subtype are added) and the
+    /// stream bytes `data` as given (already encoded as `dict`'s /Filter says).
+    pub fn image(&mut self, name: &str, mut dict: Dictionary, data: Vec<u8>) -> ObjectId {
+        dict.set("Type", "XObject");
+        dict.set("Subtype", "Image");
+        let id = self.doc.add_object(Stream::new(dict, data).with_compression(false));
+        self.xobjects.set(name, id);
+        id
+    }
+
     /// Adds a font dictionary as resource `name`.
     pub fn font(&mut self, name: &str, font: Dictionary) -> ObjectId {
         let id = self.doc.add_object(font);

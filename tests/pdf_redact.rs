@@ -413,22 +413,9 @@ fn unsafe_content_makes_the_export_fail_naming_the_page() {
         let plan = plan_for(&read(&bytes), &["secret"]);
         let err = redact(&bytes, Format::Pdf, &plan, &Limits::default()).unwrap_err();
         assert_eq!(err.kind(), vetted_core::ErrorKind::RedactionUnsafe, "{name}: {err}");
+        eprintln!("{name}: {err}");
         assert!(err.message().contains("page 1"), "{name}: {err}");
     }
-
-    // An area over a drawn rectangle (pixel and path removal is not supported).
-    let bytes = one_page("0 0 1 rg 100 100 200 200 re f BT /F1 12 Tf 72 700 Td (text) Tj ET");
-    let plan = RedactionPlan {
-        areas: vec![PlannedArea {
-            page: 1,
-            rect: Rect { x: 150.0, y: 550.0, width: 20.0, height: 20.0 },
-            reason: "area".into(),
-        }],
-        ..RedactionPlan::default()
-    };
-    let err = redact(&bytes, Format::Pdf, &plan, &Limits::default()).unwrap_err();
-    assert_eq!(err.kind(), vetted_core::ErrorKind::RedactionUnsafe, "{err}");
-    assert!(err.message().contains("page 1") && err.message().contains("drawing"), "{err}");
 
     // A filtered inline image in a stream that must be rewritten: lopdf cannot re-encode it.
     let bytes = one_page(
@@ -498,5 +485,465 @@ fn two_byte_identity_h_codes_are_removed_whole_and_the_next_glyph_keeps_its_plac
     // 机 is 600 units wide (W), 密 takes DW: 文 starts at 72 + 6 + 10 before and after.
     assert!((old[0].glyphs[2].x - 88.0).abs() < 0.01, "{:?}", old[0].glyphs[2]);
     assert!((new[0].glyphs[1].x - old[0].glyphs[2].x).abs() < 0.01, "{:?}", new[0].glyphs[1]);
+    check_file_is_clean(&out, &[]);
+}
+
+// ---- Area redaction of images and paths (NOTES/redaction.md §1, as MuPDF does) ----
+
+/// One area on page `page`, in page coordinates (top-left origin).
+fn area_plan(page: u32, x: f32, y: f32, width: f32, height: f32) -> RedactionPlan {
+    RedactionPlan {
+        areas: vec![PlannedArea { page, rect: Rect { x, y, width, height }, reason: "area".into() }],
+        ..RedactionPlan::default()
+    }
+}
+
+/// The images `pdfimages -png` extracts from `page`, in drawing order, as RGB.
+fn pdfimages(bytes: &[u8], page: u32) -> Vec<image::RgbImage> {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("img");
+    let page = page.to_string();
+    let out = tool("pdfimages", &["-png", "-f", &page, "-l", &page], bytes, &[root.to_str().unwrap()]);
+    assert!(out.status.success(), "pdfimages failed: {}", String::from_utf8_lossy(&out.stderr));
+    let mut files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files.iter().map(|f| image::open(f).unwrap().to_rgb8()).collect()
+}
+
+/// Page `page` rendered by `pdftoppm` at 72 dpi: one pixel per point, top-left origin.
+fn render(bytes: &[u8], page: u32) -> image::RgbImage {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("page");
+    let page = page.to_string();
+    let args = ["-r", "72", "-png", "-singlefile", "-f", &page, "-l", &page];
+    let out = tool("pdftoppm", &args, bytes, &[root.to_str().unwrap()]);
+    assert!(out.status.success(), "pdftoppm failed: {}", String::from_utf8_lossy(&out.stderr));
+    image::open(dir.path().join("page.png")).unwrap().to_rgb8()
+}
+
+/// Every rendered pixel strictly inside the page rectangle `[x0, x1) × [y0, y1)` satisfies `is`.
+fn check_region(
+    page: &image::RgbImage,
+    (x0, y0, x1, y1): (u32, u32, u32, u32),
+    is: fn(&image::Rgb<u8>) -> bool,
+) {
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let pixel = page.get_pixel(x, y);
+            assert!(is(pixel), "rendered pixel ({x}, {y}) is {pixel:?}");
+        }
+    }
+}
+
+fn zlib(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// PNG-predicted rows (Predictor 15: each row tagged with its own filter), alternating the Sub
+/// and Up filters so that both are undone by the reader.
+fn png_predicted(samples: &[u8], row_bytes: usize, bpp: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut previous = vec![0u8; row_bytes];
+    for (r, row) in samples.chunks(row_bytes).enumerate() {
+        let filter = if r % 2 == 0 { 1u8 } else { 2u8 };
+        out.push(filter);
+        for (i, &byte) in row.iter().enumerate() {
+            let reference = if filter == 1 { if i >= bpp { row[i - bpp] } else { 0 } } else { previous[i] };
+            out.push(byte.wrapping_sub(reference));
+        }
+        previous = row.to_vec();
+    }
+    out
+}
+
+/// The test picture: 40 × 20 pixels, no pixel black, every pixel different.
+const IMAGE_SIZE: (u32, u32) = (40, 20);
+
+fn picture_rgb() -> image::RgbImage {
+    image::RgbImage::from_fn(IMAGE_SIZE.0, IMAGE_SIZE.1, |x, y| {
+        image::Rgb([50 + x as u8 * 4, 40 + y as u8 * 8, 200])
+    })
+}
+
+fn picture_gray() -> image::GrayImage {
+    image::GrayImage::from_fn(IMAGE_SIZE.0, IMAGE_SIZE.1, |x, y| {
+        image::Luma([60 + x as u8 * 3 + y as u8 * 2])
+    })
+}
+
+fn jpeg(picture: image::DynamicImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    picture.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg).unwrap();
+    out
+}
+
+/// An image encoding the reader supports: its dictionary entries, its stream bytes, and the
+/// pixels it decodes to (decoded by the `image` crate, as the redactor decodes it, for JPEG).
+fn supported_images() -> Vec<(&'static str, lopdf::Dictionary, Vec<u8>, image::RgbImage)> {
+    let (w, h) = IMAGE_SIZE;
+    let size = |space: &str| {
+        dictionary! { "Width" => w as i64, "Height" => h as i64, "BitsPerComponent" => 8, "ColorSpace" => space }
+    };
+    let rgb = picture_rgb();
+    let gray = picture_gray();
+    let gray_as_rgb = image::DynamicImage::ImageLuma8(gray.clone()).to_rgb8();
+    let mut flate_rgb = size("DeviceRGB");
+    flate_rgb.set("Filter", "FlateDecode");
+    let mut predicted = flate_rgb.clone();
+    predicted.set(
+        "DecodeParms",
+        dictionary! { "Predictor" => 15, "Colors" => 3, "BitsPerComponent" => 8, "Columns" => w as i64 },
+    );
+    let mut flate_gray = size("DeviceGray");
+    flate_gray.set("Filter", "FlateDecode");
+    let mut dct_rgb = size("DeviceRGB");
+    dct_rgb.set("Filter", "DCTDecode");
+    let mut dct_gray = size("DeviceGray");
+    dct_gray.set("Filter", "DCTDecode");
+    let rgb_jpeg = jpeg(image::DynamicImage::ImageRgb8(rgb.clone()));
+    let gray_jpeg = jpeg(image::DynamicImage::ImageLuma8(gray.clone()));
+    let decoded = |bytes: &[u8]| image::load_from_memory(bytes).unwrap().to_rgb8();
+    vec![
+        ("flate rgb", flate_rgb, zlib(rgb.as_raw()), rgb.clone()),
+        (
+            "flate rgb predictor 15",
+            predicted,
+            zlib(&png_predicted(rgb.as_raw(), w as usize * 3, 3)),
+            rgb.clone(),
+        ),
+        ("flate gray", flate_gray, zlib(gray.as_raw()), gray_as_rgb),
+        ("uncompressed rgb", size("DeviceRGB"), rgb.as_raw().clone(), rgb.clone()),
+        ("dct rgb", dct_rgb, rgb_jpeg.clone(), decoded(&rgb_jpeg)),
+        ("dct gray", dct_gray, gray_jpeg.clone(), decoded(&gray_jpeg)),
+    ]
+}
+
+/// The image fills page x 100..300, y 192..292 (5 pt per pixel); the area is page x 150..200,
+/// y 217..242, which is exactly pixel columns 10..20 and rows 5..10.
+const IMAGE_PLACEMENT: &str = "q 200 0 0 100 100 500 cm /Im1 Do Q";
+const IMAGE_AREA: (f32, f32, f32, f32) = (150.0, 217.0, 50.0, 25.0);
+const IMAGE_AREA_PIXELS: (std::ops::Range<u32>, std::ops::Range<u32>) = (10..20, 5..10);
+
+#[test]
+fn an_image_under_an_area_has_those_pixels_blackened_and_every_other_pixel_kept() {
+    for (name, dict, data, expected) in supported_images() {
+        let mut pdf = Pdf::new();
+        pdf.image("Im1", dict, data);
+        pdf.page(&format!("{IMAGE_PLACEMENT} BT /F1 12 Tf 72 700 Td (kept text) Tj ET"));
+        let bytes = pdf.bytes();
+        let (x, y, w, h) = IMAGE_AREA;
+        let plan = area_plan(1, x, y, w, h);
+        let out = export(&bytes, &plan).bytes;
+
+        let images = pdfimages(&out, 1);
+        assert_eq!(images.len(), 1, "{name}");
+        let image = &images[0];
+        assert_eq!(image.dimensions(), IMAGE_SIZE, "{name}");
+        let (cols, rows) = IMAGE_AREA_PIXELS;
+        for (px, py, pixel) in image.enumerate_pixels() {
+            if cols.contains(&px) && rows.contains(&py) {
+                assert_eq!(pixel.0, [0, 0, 0], "{name}: pixel ({px}, {py}) under the area is not black");
+            } else {
+                assert_eq!(pixel, expected.get_pixel(px, py), "{name}: pixel ({px}, {py}) changed");
+            }
+        }
+
+        let page = render(&out, 1);
+        check_region(&page, (151, 218, 199, 241), |p| p.0 == [0, 0, 0]);
+        // Image pixel (2, 2) is drawn at page 110..115 × 202..207.
+        let drawn = page.get_pixel(112, 204);
+        let original = expected.get_pixel(2, 2);
+        assert!(
+            drawn.0.iter().zip(original.0).all(|(a, b)| a.abs_diff(b) <= 2),
+            "{name}: pixel (2, 2) renders as {drawn:?}, not {original:?}"
+        );
+        assert!(pdftotext(&out).contains("kept text"), "{name}");
+        // The original is still named by the page tree's shared resources: it must not keep
+        // its pixels in the file, drawn or not.
+        for (id, stored) in image_objects(&out) {
+            for (px, py) in [(cols.start, rows.start), (cols.end - 1, rows.end - 1)] {
+                let pixel = stored.get_pixel(px, py);
+                assert_eq!(pixel.0, [0, 0, 0], "{name}: image object {id:?} keeps pixel ({px}, {py})");
+            }
+        }
+        let check = tool("qpdf", &["--check"], &out, &[]);
+        assert!(check.status.success(), "{name}: qpdf --check: {}", String::from_utf8_lossy(&check.stdout));
+        assert_eq!(export(&bytes, &plan).bytes, out, "{name}: the same input and plan give the same bytes");
+    }
+}
+
+/// Every Image XObject the file holds, referenced or not, decoded as RGB (the test images are
+/// 8-bit gray or RGB, Flate, DCT or uncompressed).
+fn image_objects(bytes: &[u8]) -> Vec<(lopdf::ObjectId, image::RgbImage)> {
+    let doc = lopdf::Document::load_mem(bytes).unwrap();
+    let mut images = Vec::new();
+    for (&id, object) in &doc.objects {
+        let Ok(stream) = object.as_stream() else { continue };
+        if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Image") {
+            continue;
+        }
+        let (w, h) = IMAGE_SIZE;
+        let decoded = match stream.dict.get(b"Filter").and_then(Object::as_name).ok() {
+            Some(b"DCTDecode") => image::load_from_memory(&stream.content).unwrap(),
+            _ => {
+                let samples = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+                let space = stream.dict.get(b"ColorSpace").and_then(Object::as_name).unwrap();
+                if space == b"DeviceGray" {
+                    image::DynamicImage::ImageLuma8(image::GrayImage::from_raw(w, h, samples).unwrap())
+                } else {
+                    image::DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, samples).unwrap())
+                }
+            }
+        };
+        images.push((id, decoded.to_rgb8()));
+    }
+    images
+}
+
+#[test]
+fn an_image_drawn_by_a_form_is_cleaned_in_the_covered_page_only() {
+    let (_, dict, data, expected) = supported_images().remove(0);
+    let mut pdf = Pdf::new();
+    pdf.image("Im1", dict, data);
+    // The form has no /Resources of its own: it uses the page's, which name the image.
+    pdf.form("Fm1", "q 200 0 0 100 0 0 cm /Im1 Do Q", [1.0, 0.0, 0.0, 1.0, 100.0, 500.0]);
+    pdf.page("/Fm1 Do");
+    pdf.page("/Fm1 Do");
+    let bytes = pdf.bytes();
+    let (x, y, w, h) = IMAGE_AREA;
+    let out = export(&bytes, &area_plan(1, x, y, w, h)).bytes;
+
+    let page_one = pdfimages(&out, 1);
+    assert_eq!(page_one.len(), 1);
+    let (cols, rows) = IMAGE_AREA_PIXELS;
+    for (px, py, pixel) in page_one[0].enumerate_pixels() {
+        let under = cols.contains(&px) && rows.contains(&py);
+        assert_eq!(pixel.0 == [0, 0, 0], under, "pixel ({px}, {py}) is {pixel:?}");
+    }
+    assert_eq!(pdfimages(&out, 2), vec![expected.clone()], "page 2 draws the original form and image");
+    let stored: Vec<_> = image_objects(&out).into_iter().map(|(_, image)| image).collect();
+    assert_eq!(stored.len(), 2, "the original is still drawn by page 2, beside the cleaned copy");
+    assert!(stored.contains(&expected) && stored.contains(&page_one[0]));
+    check_file_is_clean(&out, &[]);
+}
+
+#[test]
+fn an_image_shared_by_two_pages_and_drawn_twice_is_cleaned_in_the_covered_placement_only() {
+    let (_, dict, data, expected) = supported_images().remove(0);
+    let mut pdf = Pdf::new();
+    let original_id = pdf.image("Im1", dict, data.clone());
+    // Page 1 draws it under the area and again lower down (page y 492..592); page 2 draws it
+    // where page 1's area is.
+    pdf.page(&format!("{IMAGE_PLACEMENT} q 200 0 0 100 100 200 cm /Im1 Do Q"));
+    pdf.page(IMAGE_PLACEMENT);
+    let bytes = pdf.bytes();
+    let (x, y, w, h) = IMAGE_AREA;
+    let out = export(&bytes, &area_plan(1, x, y, w, h)).bytes;
+
+    let page_one = pdfimages(&out, 1);
+    assert_eq!(page_one.len(), 2);
+    assert_eq!(page_one[0].get_pixel(12, 6).0, [0, 0, 0], "the covered placement is cleaned");
+    assert_eq!(&page_one[1], &expected, "the other placement on page 1 is intact");
+    assert_eq!(pdfimages(&out, 2), vec![expected], "page 2's image is intact");
+
+    // Page 2 still names the original object, whose stream bytes are unchanged.
+    let export_doc = lopdf::Document::load_mem(&out).unwrap();
+    let page_two = export_doc.get_pages()[&2];
+    let resources = export_doc.get_page_resources(page_two).unwrap();
+    let resources = match resources {
+        (Some(own), _) => own.clone(),
+        (None, ids) => export_doc.get_dictionary(ids[0]).unwrap().clone(),
+    };
+    let xobjects = resources.get_deref(b"XObject", &export_doc).unwrap().as_dict().unwrap();
+    let image_id = xobjects.get(b"Im1").unwrap().as_reference().unwrap();
+    assert_eq!(image_id, original_id);
+    let stream = export_doc.get_object(image_id).unwrap().as_stream().unwrap();
+    assert_eq!(stream.content, data, "page 2's image bytes are unchanged");
+    check_file_is_clean(&out, &[]);
+}
+
+/// The operators of page 1's content in an export.
+fn page_operations(bytes: &[u8]) -> Vec<lopdf::content::Operation> {
+    let doc = lopdf::Document::load_mem(bytes).unwrap();
+    let page = doc.get_pages()[&1];
+    lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap().operations
+}
+
+fn has_operation(ops: &[lopdf::content::Operation], operator: &str, operands: &[f32]) -> bool {
+    ops.iter().any(|op| {
+        op.operator == operator
+            && op.operands.len() == operands.len()
+            && op.operands.iter().zip(operands).all(|(o, n)| o.as_float().is_ok_and(|v| (v - n).abs() < 1e-3))
+    })
+}
+
+#[test]
+fn paths_under_an_area_are_removed_from_the_stream_and_the_render_and_the_others_stay() {
+    let bytes = one_page(
+        // A red square at page x 100..150, y 642..692, under the area.
+        "1 0 0 rg 100 100 50 50 re f \
+         % A blue square away from the area.\n\
+         0 0 1 rg 400 100 50 50 re f \
+         % A green line through the area (zero height: its stroke width is not counted).\n\
+         0 0.6 0 RG 3 w 50 125 m 300 125 l S \
+         % A clipping path over the whole page (it paints nothing) and a yellow square inside it.\n\
+         q 0 0 612 792 re W n 1 1 0 rg 120 110 10 10 re f Q \
+         BT /F1 12 Tf 72 700 Td (kept text) Tj ET",
+    );
+    let plan = area_plan(1, 110.0, 650.0, 30.0, 30.0);
+    let out = export(&bytes, &plan).bytes;
+
+    let ops = page_operations(&out);
+    assert!(!has_operation(&ops, "re", &[100.0, 100.0, 50.0, 50.0]), "the red square is gone");
+    assert!(!has_operation(&ops, "re", &[120.0, 110.0, 10.0, 10.0]), "the yellow square is gone");
+    assert!(!has_operation(&ops, "m", &[50.0, 125.0]) && !has_operation(&ops, "S", &[]), "the line is gone");
+    assert!(has_operation(&ops, "re", &[400.0, 100.0, 50.0, 50.0]), "the blue square stays");
+    assert!(
+        has_operation(&ops, "re", &[0.0, 0.0, 612.0, 792.0]) && has_operation(&ops, "W", &[]),
+        "the clip stays"
+    );
+
+    let page = render(&out, 1);
+    for (x, y, p) in page.enumerate_pixels() {
+        let [r, g, b] = p.0;
+        assert!(!(r > 200 && g < 100 && b < 100), "red remains at ({x}, {y})");
+        assert!(!(g > 100 && r < 80 && b < 80), "green remains at ({x}, {y})");
+        assert!(!(r > 200 && g > 200 && b < 100), "yellow remains at ({x}, {y})");
+    }
+    check_region(&page, (405, 647, 445, 687), |p| p.0 == [0, 0, 255]);
+    check_region(&page, (111, 651, 139, 679), |p| p.0 == [0, 0, 0]);
+    assert!(pdftotext(&out).contains("kept text"));
+    check_file_is_clean(&out, &[]);
+    assert_eq!(export(&bytes, &plan).bytes, out, "the same input and plan give the same bytes");
+}
+
+#[test]
+fn a_clipping_path_that_also_paints_under_an_area_keeps_its_clip_and_loses_its_paint() {
+    let bytes = one_page("q 1 0 0 rg 100 100 50 50 re W f 0 0 1 rg 0 0 612 792 re f Q");
+    let out = export(&bytes, &area_plan(1, 110.0, 650.0, 30.0, 30.0)).bytes;
+    let ops = page_operations(&out);
+    assert!(has_operation(&ops, "re", &[100.0, 100.0, 50.0, 50.0]) && has_operation(&ops, "W", &[]));
+    // The clip's painting became `n`; the only fill left is the box over the area.
+    assert!(has_operation(&ops, "n", &[]));
+    assert_eq!(ops.iter().filter(|o| o.operator == "f").count(), 1, "{ops:?}");
+    // The blue page-sized fill (also under the area) is removed; the clip did not paint red.
+    let page = render(&out, 1);
+    assert!(page.pixels().all(|p| p.0 == [255, 255, 255] || p.0 == [0, 0, 0]), "only the box is drawn");
+}
+
+#[test]
+fn images_that_cannot_be_cleaned_exactly_are_refused_naming_the_page() {
+    let rgb = |extra: lopdf::Dictionary| {
+        let mut dict =
+            dictionary! { "Width" => 4, "Height" => 4, "BitsPerComponent" => 8, "ColorSpace" => "DeviceRGB" };
+        for (key, value) in extra {
+            dict.set(key, value);
+        }
+        dict
+    };
+    let indexed = vec![
+        Object::Name(b"Indexed".to_vec()),
+        "DeviceRGB".into(),
+        1.into(),
+        Object::string_literal(vec![0u8, 0, 0, 255, 255, 255]),
+    ];
+    let inverted = vec![1.into(), 0.into(), 1.into(), 0.into(), 1.into(), 0.into()];
+    let tiff = dictionary! { "Predictor" => 2, "Colors" => 3, "Columns" => 4 };
+    // The kind, the image, and the reason the refusal must give.
+    let cases: Vec<(&str, lopdf::Dictionary, Vec<u8>, &str)> = vec![
+        ("16-bit", rgb(dictionary! { "BitsPerComponent" => 16 }), vec![9; 96], "8 bits"),
+        ("indexed", rgb(dictionary! { "ColorSpace" => indexed }), vec![1; 16], "colour space"),
+        ("cmyk", rgb(dictionary! { "ColorSpace" => "DeviceCMYK" }), vec![9; 64], "colour space"),
+        ("jpx", rgb(dictionary! { "Filter" => "JPXDecode" }), vec![9; 48], "compression"),
+        ("jbig2", rgb(dictionary! { "Filter" => "JBIG2Decode" }), vec![9; 8], "compression"),
+        ("ccitt", rgb(dictionary! { "Filter" => "CCITTFaxDecode" }), vec![9; 8], "compression"),
+        (
+            "ccitt 1-bit",
+            rgb(dictionary! { "Filter" => "CCITTFaxDecode", "BitsPerComponent" => 1 }),
+            vec![9; 8],
+            "8 bits",
+        ),
+        (
+            "image mask",
+            dictionary! { "Width" => 4, "Height" => 4, "ImageMask" => true },
+            vec![9; 4],
+            "ImageMask",
+        ),
+        ("soft mask", rgb(dictionary! { "SMask" => dictionary! {} }), vec![9; 48], "SMask"),
+        ("inverted decode", rgb(dictionary! { "Decode" => inverted }), vec![9; 48], "Decode"),
+        (
+            "tiff predictor",
+            rgb(dictionary! { "Filter" => "FlateDecode", "DecodeParms" => tiff.clone() }),
+            zlib(&[9; 48]),
+            "predictor",
+        ),
+        ("short data", rgb(dictionary! {}), vec![9; 47], "fewer samples"),
+        (
+            "tiff predictor in an array",
+            rgb(dictionary! { "Filter" => vec!["FlateDecode".into()], "DecodeParms" => vec![tiff.into()] }),
+            zlib(&[9; 48]),
+            "predictor",
+        ),
+        // The JPEG's header says 40 × 20; the decoder must not be trusted past the 4 × 4 declared.
+        (
+            "jpeg larger than declared",
+            rgb(dictionary! { "Filter" => "DCTDecode" }),
+            jpeg(image::DynamicImage::ImageRgb8(picture_rgb())),
+            "cannot be decoded",
+        ),
+    ];
+    for (name, dict, data, reason) in cases {
+        let mut pdf = Pdf::new();
+        pdf.image("Im1", dict, data);
+        pdf.page("BT /F1 12 Tf 72 700 Td (page one) Tj ET");
+        pdf.page(&format!("{IMAGE_PLACEMENT} BT /F1 12 Tf 72 700 Td (page two) Tj ET"));
+        let bytes = pdf.bytes();
+        let (x, y, w, h) = IMAGE_AREA;
+        let err = redact(&bytes, Format::Pdf, &area_plan(2, x, y, w, h), &Limits::default()).unwrap_err();
+        assert_eq!(err.kind(), vetted_core::ErrorKind::RedactionUnsafe, "{name}: {err}");
+        let message = err.message();
+        assert!(message.contains("page 2: an image under a redaction area"), "{name}: {err}");
+        assert!(message.contains(reason), "{name}: {err}");
+    }
+
+    // An inline image under an area: lopdf cannot re-encode it.
+    let bytes = one_page("q 100 0 0 100 100 500 cm BI /W 1 /H 1 /BPC 8 /CS /G ID a EI Q");
+    let err =
+        redact(&bytes, Format::Pdf, &area_plan(1, 150.0, 220.0, 20.0, 20.0), &Limits::default()).unwrap_err();
+    assert_eq!(err.kind(), vetted_core::ErrorKind::RedactionUnsafe, "{err}");
+    assert!(err.message().contains("page 1") && err.message().contains("inline image"), "{err}");
+}
+
+/// Regression: the form's only placement was replaced by a copy, but the page tree's shared
+/// resources still named the original, so its text stayed in the file's bytes.
+#[test]
+fn a_form_drawn_once_leaves_no_trace_though_the_page_tree_still_names_it() {
+    let mut pdf = Pdf::new();
+    pdf.form("Fm1", "BT /F1 10 Tf 0 0 Td (Hidden header) Tj ET", [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+    pdf.page("q 1 0 0 1 100 700 cm /Fm1 Do Q BT /F1 12 Tf 100 600 Td (Body one) Tj ET");
+    let bytes = pdf.bytes();
+    let plan = area_plan(1, 95.0, 80.0, 100.0, 16.0);
+    let out = export(&bytes, &plan).bytes;
+    check_file_is_clean(&out, &["Hidden header"]);
+    let plan = plan_for(&read(&bytes), &["Hidden header"]);
+    let out = export(&bytes, &plan).bytes;
+    check_file_is_clean(&out, &["Hidden header"]);
+}
+
+#[test]
+fn a_path_drawn_by_a_form_on_two_pages_is_removed_on_the_covered_page_only() {
+    let mut pdf = Pdf::new();
+    // A red square at page x 100..150, y 642..692 on both pages.
+    pdf.form("Fm1", "1 0 0 rg 0 0 50 50 re f", [1.0, 0.0, 0.0, 1.0, 100.0, 100.0]);
+    pdf.page("/Fm1 Do");
+    pdf.page("/Fm1 Do");
+    let bytes = pdf.bytes();
+    let out = export(&bytes, &area_plan(1, 110.0, 650.0, 30.0, 30.0)).bytes;
+    let red = |p: &image::Rgb<u8>| p.0 == [255, 0, 0];
+    assert!(!render(&out, 1).pixels().any(red), "page 1 has no red left");
+    check_region(&render(&out, 2), (101, 643, 149, 691), red);
     check_file_is_clean(&out, &[]);
 }

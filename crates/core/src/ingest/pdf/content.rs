@@ -5,7 +5,7 @@
 //! and gets the same glyph list the review was made on: glyph `i` of a page is `Origin::Pdf {
 //! glyph: i }`, and its [`GlyphSource`] names the stream, operator, array element and bytes to
 //! remove. Only text and the operators that move it are interpreted; paths and images are noted
-//! (area redaction must refuse what it cannot clean) but not drawn.
+//! with the operators that draw them (area redaction removes or cleans them) but not drawn.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -124,9 +124,32 @@ pub(crate) struct PageContent {
     pub(crate) vertical: bool,
     /// Pages that use pattern colour spaces or shadings.
     pub(crate) has_patterns: bool,
-    /// The boxes of painted paths and images (page coordinates), which area redaction cannot
-    /// clean and must not silently leave under a box.
-    pub(crate) drawings: Vec<Rect>,
+    /// Every painted path and image, with its box (page coordinates) and where it was drawn
+    /// from, so that area redaction can remove or clean what lies under an area.
+    pub(crate) drawings: Vec<Drawing>,
+}
+
+/// One painted path or image.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Drawing {
+    /// Its bounding box in page coordinates (stroke width not counted).
+    pub(crate) rect: Rect,
+    /// The placement whose stream draws it.
+    pub(crate) placement: usize,
+    pub(crate) kind: DrawingKind,
+}
+
+/// What a [`Drawing`] is, and the operators that draw it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum DrawingKind {
+    /// A path: its construction operators from `first` up to its painting operator `paint`;
+    /// `clip` when a `W`/`W*` also makes it the clipping path.
+    Path { first: usize, paint: usize, clip: bool },
+    /// An Image XObject drawn by the `Do` at `op`, with the CTM (image space to default user
+    /// space) in force there.
+    Image { op: usize, id: ObjectId, ctm: Matrix },
+    /// An inline image (`BI`) at `op`.
+    InlineImage { op: usize },
 }
 
 /// How the page box maps user space to top-left page coordinates.
@@ -436,6 +459,9 @@ impl<'a> Interpreter<'a, '_, '_> {
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
         let mut path: Option<Rect> = None;
+        // The first construction operator of the current path, and whether it clips.
+        let mut path_start: Option<usize> = None;
+        let mut clip = false;
         for (index, op) in operations.iter().enumerate() {
             let nums =
                 || op.operands.iter().map(|o| number(self.doc, Some(o)).unwrap_or(0.0)).collect::<Vec<f32>>();
@@ -543,10 +569,12 @@ impl<'a> Interpreter<'a, '_, '_> {
                 }
                 // An inline image (lopdf gives its dictionary and data as one BI operation).
                 "BI" => {
-                    let square = self.unit_square(&gs.ctm);
-                    self.content.drawings.push(square);
+                    let rect = self.unit_square(&gs.ctm);
+                    let kind = DrawingKind::InlineImage { op: index };
+                    self.content.drawings.push(Drawing { rect, placement, kind });
                 }
                 "m" | "l" | "c" | "v" | "y" => {
+                    path_start.get_or_insert(index);
                     for pair in nums().chunks(2) {
                         if let [x, y] = *pair {
                             path = Some(self.extend(path, &gs.ctm, x, y));
@@ -554,6 +582,7 @@ impl<'a> Interpreter<'a, '_, '_> {
                     }
                 }
                 "re" => {
+                    path_start.get_or_insert(index);
                     if let [x, y, w, h] = nums()[..] {
                         for (px, py) in [(x, y), (x + w, y), (x, y + h), (x + w, y + h)] {
                             path = Some(self.extend(path, &gs.ctm, px, py));
@@ -561,11 +590,18 @@ impl<'a> Interpreter<'a, '_, '_> {
                     }
                 }
                 "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
-                    if let Some(bounds) = path.take() {
-                        self.content.drawings.push(bounds);
+                    if let (Some(rect), Some(first)) = (path.take(), path_start.take()) {
+                        let kind = DrawingKind::Path { first, paint: index, clip };
+                        self.content.drawings.push(Drawing { rect, placement, kind });
                     }
+                    clip = false;
                 }
-                "n" => path = None,
+                "n" => {
+                    path = None;
+                    path_start = None;
+                    clip = false;
+                }
+                "W" | "W*" => clip = true,
                 "h" => {}
                 "sh" => self.content.has_patterns = true,
                 "d0" | "d1" => {}
@@ -618,8 +654,9 @@ impl<'a> Interpreter<'a, '_, '_> {
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
             Ok(b"Form") => {}
             Ok(b"Image") => {
-                let square = self.unit_square(&gs.ctm);
-                self.content.drawings.push(square);
+                let rect = self.unit_square(&gs.ctm);
+                let kind = DrawingKind::Image { op: index, id: *id, ctm: gs.ctm };
+                self.content.drawings.push(Drawing { rect, placement, kind });
                 return Ok(());
             }
             _ => return Ok(()),

@@ -21,14 +21,19 @@
 //! Each removed passage is marked by a black box whatever the plan's `MarkStyle`: a label
 //! would need a font and room the passage may not have.
 //!
+//! Under a planned area (NOTES/redaction.md §1, as MuPDF does): glyphs go as above; a painted
+//! path whose box touches the area goes whole (a clipping path stays, unpainted); an Image
+//! XObject is copied for that placement with the touched pixels blackened (`pixels`).
+//!
 //! It fails closed, with `RedactionUnsafe` naming the page, where it cannot be sure: a Type3
 //! font, vertical writing, a pattern or shading, or a font without Unicode mapping on a page
-//! with a planned redaction; an inline image in a stream it must rewrite (lopdf cannot
-//! re-encode it); an image or a drawing under a planned area; a zero font size on a removed
-//! glyph.
+//! with a planned redaction; an inline image in a stream it must rewrite or under an area
+//! (lopdf cannot re-encode it); an image under an area that `pixels` cannot decode and
+//! re-encode exactly; a zero font size on a removed glyph.
 //!
-//! `rewrite` edits the content streams, `sanitize` cleans the document structure; this module
-//! decides what goes.
+//! `rewrite` edits the content streams, `pixels` cleans images, `sanitize` cleans the document
+//! structure; this module decides what goes.
+mod pixels;
 mod rewrite;
 mod sanitize;
 
@@ -37,7 +42,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::RedactionPlan;
 use crate::document::{Document, Origin, Rect};
 use crate::error::{Error, ErrorKind, Result};
-use crate::ingest::pdf::content::{self, PageContent, Visibility, interpret_page};
+use crate::ingest::pdf::content::{self, DrawingKind, PageBox, PageContent, Visibility, interpret_page};
 use crate::ingest::pdf::text::{self, Piece};
 use crate::ingest::pdf::{self as reader};
 use crate::limits::Limits;
@@ -88,6 +93,10 @@ fn redact_pdf(
         areas.entry(area.page - 1).or_default().push(area.rect);
     }
 
+    // Cleaned copies of images and forms by original, and the originals that some kept
+    // placement still draws.
+    let mut cleaned: BTreeMap<lopdf::ObjectId, lopdf::Object> = BTreeMap::new();
+    let mut still_drawn: BTreeSet<lopdf::ObjectId> = BTreeSet::new();
     for &(number, page_id) in &pages {
         let index = number.saturating_sub(1);
         // Fonts are not shared across pages here: each page's rewrite changes the document.
@@ -100,11 +109,44 @@ fn redact_pdf(
         }
         let redacting = planned.is_some() || !areas.is_empty();
         if redacting {
-            refuse_unsafe(&content, number, planned.is_some(), areas)?;
+            refuse_unsafe(&content, number, planned.is_some())?;
         }
-        rewrite::rewrite_page(&mut doc, page_id, number, &content, &remove, &boxes, limits)?;
+        let drawings = drawings_under(&doc, page_id, number, &content, areas, limits)?;
+        for drawing in &content.drawings {
+            if let DrawingKind::Image { op, id, .. } = drawing.kind {
+                match drawings.images.get(&(drawing.placement, op)) {
+                    Some(clean) => {
+                        cleaned.entry(id).or_insert_with(|| lopdf::Object::Stream(clean.clone()));
+                    }
+                    None => {
+                        still_drawn.insert(id);
+                    }
+                }
+            }
+        }
+        let copies =
+            rewrite::rewrite_page(&mut doc, page_id, number, &content, &remove, drawings, &boxes, limits)?;
+        for (p, placement) in content.placements.iter().enumerate() {
+            let Some(form) = placement.form else { continue };
+            match copies.get(&p).and_then(|&copy| doc.objects.get(&copy)) {
+                Some(copy) => {
+                    cleaned.entry(form).or_insert_with(|| copy.clone());
+                }
+                None => {
+                    still_drawn.insert(form);
+                }
+            }
+        }
     }
 
+    // An original image or form that no page draws any more may still be named by a resource
+    // dictionary (one shared through the page tree, say), which would keep its pixels or text
+    // in the file: it is overwritten with a cleaned copy. One still drawn somewhere is intact.
+    for (id, clean) in cleaned {
+        if !still_drawn.contains(&id) {
+            doc.objects.insert(id, clean);
+        }
+    }
     sanitize::sanitize(&mut doc);
     doc.prune_objects();
     let mut out = Vec::new();
@@ -177,7 +219,7 @@ pub(super) fn add_box(boxes: &mut Vec<Rect>, r: Rect) {
     boxes.push(r);
 }
 
-fn refuse_unsafe(content: &PageContent, number: u32, has_ranges: bool, areas: &[Rect]) -> Result<()> {
+fn refuse_unsafe(content: &PageContent, number: u32, has_ranges: bool) -> Result<()> {
     if content.glyphs.iter().any(|g| g.type3) {
         return Err(unsafe_page(number, "it uses a Type3 font, whose glyphs cannot be removed safely"));
     }
@@ -196,16 +238,61 @@ fn refuse_unsafe(content: &PageContent, number: u32, has_ranges: bool, areas: &[
             "it has text in a font that cannot be mapped to Unicode, so the passage may occur unseen",
         ));
     }
-    if let Some(d) = content.drawings.iter().find(|d| areas.iter().any(|a| d.intersects(a))) {
-        return Err(unsafe_page(
-            number,
-            &format!(
-                "an image or drawing lies under a redaction area (at {:.0},{:.0}), and pixel removal is not supported",
-                d.x, d.y
-            ),
-        ));
-    }
     Ok(())
+}
+
+/// The paths and images under the areas of one page: a path whose painted box touches an area
+/// goes whole (as MuPDF's `PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED`), an image keeps its place
+/// with the touched pixels blackened (`PDF_REDACT_IMAGE_PIXELS`); an inline image under an area
+/// is refused, since lopdf cannot re-encode it.
+fn drawings_under(
+    doc: &lopdf::Document,
+    page_id: lopdf::ObjectId,
+    number: u32,
+    content: &PageContent,
+    areas: &[Rect],
+    limits: &Limits,
+) -> Result<rewrite::DrawingEdits> {
+    let mut edits = rewrite::DrawingEdits::default();
+    if areas.is_empty() {
+        return Ok(edits);
+    }
+    let page = PageBox::of(doc, page_id);
+    for drawing in &content.drawings {
+        let touched: Vec<Rect> = areas.iter().filter(|a| touches(&drawing.rect, a)).copied().collect();
+        if touched.is_empty() {
+            continue;
+        }
+        let p = drawing.placement;
+        match drawing.kind {
+            DrawingKind::Path { paint, clip: true, .. } => {
+                edits.unpainted.insert((p, paint));
+            }
+            DrawingKind::Path { first, paint, .. } => edits.dropped.extend((first..=paint).map(|op| (p, op))),
+            DrawingKind::Image { op, id, ctm } => {
+                if let Some(clean) = pixels::blacken(doc, id, &ctm, &page, &touched, number, limits)? {
+                    edits.images.insert((p, op), clean);
+                }
+            }
+            DrawingKind::InlineImage { .. } => {
+                return Err(unsafe_page(
+                    number,
+                    &format!(
+                        "an inline image lies under a redaction area (at {:.0},{:.0}), and inline images \
+                         cannot be re-encoded",
+                        drawing.rect.x, drawing.rect.y
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(edits)
+}
+
+/// Two boxes share a point; unlike [`Rect::intersects`], a box of zero width or height (a
+/// horizontal or vertical line) touches what it crosses.
+fn touches(a: &Rect, b: &Rect) -> bool {
+    a.x <= b.x + b.width && b.x <= a.x + a.width && a.y <= b.y + b.height && b.y <= a.y + a.height
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! Rewriting a page's content streams without the removed glyphs, and drawing the boxes.
+//! Rewriting a page's content streams without the removed glyphs and drawings, and drawing the
+//! boxes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Object, ObjectId, Stream};
@@ -12,17 +13,47 @@ use crate::ingest::pdf::content::{self, Glyph, PageBox, PageContent, page_resour
 use crate::ingest::pdf::font::deref;
 use crate::limits::Limits;
 
-/// Rewrites the streams of one page that draw removed glyphs or hold marked-content text, and
-/// draws the boxes.
+/// What goes of the paths and images under the areas of one page, by (placement, operator).
+#[derive(Default)]
+pub(super) struct DrawingEdits {
+    /// Construction and painting operators of removed paths.
+    pub(super) dropped: BTreeSet<(usize, usize)>,
+    /// Painting operators of clipping paths under an area: the clip is kept (it paints
+    /// nothing), the painting becomes `n`.
+    pub(super) unpainted: BTreeSet<(usize, usize)>,
+    /// Images with blackened pixels, by the `Do` that draws the original.
+    pub(super) images: BTreeMap<(usize, usize), Stream>,
+}
+
+impl DrawingEdits {
+    fn placements(&self) -> impl Iterator<Item = usize> + '_ {
+        self.dropped.iter().chain(&self.unpainted).chain(self.images.keys()).map(|&(p, _)| p)
+    }
+}
+
+/// The operators that build a path or paint it; only these are dropped with a path, whatever
+/// else (invalid there) sits between them.
+fn is_path_operator(operator: &str) -> bool {
+    matches!(
+        operator,
+        "m" | "l" | "c" | "v" | "y" | "h" | "re" | "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*"
+    )
+}
+
+/// Rewrites the streams of one page that draw removed glyphs, removed paths or cleaned images,
+/// or hold marked-content text, and draws the boxes. Returns the copies made of Form XObjects,
+/// by placement.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn rewrite_page(
     doc: &mut lopdf::Document,
     page_id: ObjectId,
     number: u32,
     content: &PageContent,
     remove: &[bool],
+    drawings: DrawingEdits,
     boxes: &[Rect],
     limits: &Limits,
-) -> Result<()> {
+) -> Result<BTreeMap<usize, ObjectId>> {
     let count = content.placements.len();
     let mut operations = Vec::with_capacity(count);
     for placement in &content.placements {
@@ -32,6 +63,11 @@ pub(super) fn rewrite_page(
     let mut dirty = vec![false; count];
     for (glyph, _) in content.glyphs.iter().zip(remove).filter(|(_, r)| **r) {
         dirty[glyph.source.placement] = true;
+    }
+    for p in drawings.placements() {
+        if let Some(d) = dirty.get_mut(p) {
+            *d = true;
+        }
     }
     for (p, ops) in operations.iter().enumerate() {
         if ops.iter().any(marked_content_with_text) {
@@ -50,7 +86,7 @@ pub(super) fn rewrite_page(
         }
     }
     if !dirty[0] {
-        return Ok(());
+        return Ok(BTreeMap::new());
     }
 
     // Effective resources of each placement: a form's own, or those of what draws it.
@@ -79,6 +115,7 @@ pub(super) fn rewrite_page(
 
     // Rewrite bottom-up: a dirty form becomes a new object, and its parent's Do names the copy.
     let mut copies: BTreeMap<usize, ObjectId> = BTreeMap::new();
+    let mut images = drawings.images;
     for p in (0..count).rev() {
         if !dirty[p] {
             continue;
@@ -98,6 +135,15 @@ pub(super) fn rewrite_page(
         for (index, op) in operations[p].iter().enumerate() {
             if let Some(name) = renamed.get(&index) {
                 ops.push(Operation::new("Do", vec![Object::Name(name.clone())]));
+            } else if let Some(image) = images.remove(&(p, index)) {
+                // A cleaned image is a new object named only by this placement's resources.
+                let name = format!("VettedImage{p}x{index}").into_bytes();
+                xobjects.set(name.clone(), doc.add_object(image));
+                ops.push(Operation::new("Do", vec![Object::Name(name)]));
+            } else if drawings.dropped.contains(&(p, index)) && is_path_operator(&op.operator) {
+                continue;
+            } else if drawings.unpainted.contains(&(p, index)) {
+                ops.push(Operation::new("n", vec![]));
             } else if let Some(glyphs) = by_op.get(&(p, index)).filter(|g| g.iter().any(|(_, r)| *r)) {
                 ops.extend(rewrite_text_op(op, glyphs, number)?);
             } else if marked_content_with_text(op) {
@@ -166,7 +212,7 @@ pub(super) fn rewrite_page(
             }
         }
     }
-    Ok(())
+    Ok(copies)
 }
 
 fn compressed(dict: Dictionary, bytes: Vec<u8>) -> Stream {
