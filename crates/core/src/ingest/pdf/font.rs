@@ -482,16 +482,19 @@ fn cmap_tokens(bytes: &[u8]) -> Vec<CMapToken> {
             }
             b if b.is_ascii_whitespace() || b == b'/' || b == b'{' || b == b'}' => i += 1,
             _ => {
-                // A word runs to the next delimiter; a stray delimiter no arm above takes (a
-                // lone `)` or NUL) is skipped, so every turn of the loop consumes a byte.
+                // A word runs to the next delimiter. A stray delimiter no arm above takes (a
+                // lone `)` or NUL) is skipped on its own, so every turn of the loop consumes a
+                // byte and the word after it is still read (found by fuzzing: without this the
+                // loop pushed empty words until memory ran out).
                 let start = i;
-                i += 1;
                 while i < bytes.len() && !b"<>[]()/%{} \t\r\n\x0c\0".contains(&bytes[i]) {
                     i += 1;
                 }
-                if !b"()\0".contains(&bytes[start]) {
-                    tokens.push(CMapToken::Word(String::from_utf8_lossy(&bytes[start..i]).into_owned()));
+                if i == start {
+                    i += 1;
+                    continue;
                 }
+                tokens.push(CMapToken::Word(String::from_utf8_lossy(&bytes[start..i]).into_owned()));
             }
         }
     }
