@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Sets up everything the tests need on a fresh Debian 12 machine and runs every test:
-# the core's unit tests, the integration tests (CLI end to end, independent tools checking what
-# we export) and, once the desktop app exists, its end-to-end tests in the real webview.
-# Used as-is by CI (.ci/run).
+# Sets up everything the tests need on a fresh Debian 12 machine and runs every test: the core's
+# unit tests, the integration tests (CLI end to end, independent tools checking what we export),
+# the desktop app's UI and shell tests, and its end-to-end journeys in the real webview.
+# Used as-is by CI (.ci/run). Ends with one line counting every test that ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,16 +10,23 @@ bash scripts/setup-system.sh
 source scripts/python-env.sh
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
-# default-members: the core and the CLI; the desktop shell has its own step below. The fuzz
-# targets' checks run here over their seed corpus and crash inputs (tests/fuzz_corpus.rs); the
-# coverage-guided runs themselves are scripts/fuzz.sh TARGET SECONDS.
-cargo test --locked 2>&1
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
+# default-members: the core and the CLI; the desktop shell has its own step below.
+cargo test --locked 2>&1 | tee -a "$log"
 
 # The desktop app: the UI's unit tests, type check and build (the shell embeds ui/dist), then
 # the shell's tests, which include the check that the committed IPC bindings are fresh.
-(cd ui && npm ci --no-audit --no-fund && npm run check && npm test && npm run build)
-cargo test --locked -p vetted-app 2>&1
+(cd ui && npm ci --no-audit --no-fund && npm run check && npm test && npm run build) 2>&1 | tee -a "$log"
+cargo test --locked -p vetted-app 2>&1 | tee -a "$log"
 
 # End-to-end journeys in the real webview, headless (Xvfb + tauri-driver); screenshots of each
 # step are left in tests/output/e2e/.
-bash scripts/e2e.sh
+bash scripts/e2e.sh 2>&1 | tee -a "$log"
+
+# Every step above stops the script on a failure (pipefail), so reaching here means none failed.
+cargo_passed=$(grep -oE '^test result: ok\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')
+ui_passed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE '^ +Tests +[0-9]+ passed' | awk '{s += $2} END {print s + 0}')
+journeys=$(grep -c 'journey passed' "$log" || true)
+echo "all: $((cargo_passed + ui_passed + journeys)) passed, 0 failed"
