@@ -193,28 +193,14 @@ pub(crate) fn scan(text: &str, styles: &Styles, limits: &Limits) -> Result<Story
                 }
                 _ => {}
             },
-            Node::Text(raw) => {
+            // A text node's characters start where its event does; a CDATA section's start
+            // after its 9-byte `<![CDATA[` opener.
+            Node::Text(raw) | Node::CData(raw) => {
+                let base = item.range.start + if matches!(item.node, Node::CData(_)) { 9 } else { 0 };
                 if let Some(Frame::TextNode { node, flags }) = stack.last().copied() {
                     check_budget(&story, raw.chars().count(), limits)?;
                     for (offset, ch) in raw.char_indices() {
-                        let start = item.range.start + offset;
-                        push(
-                            &mut story,
-                            &stack,
-                            &paragraphs,
-                            ch,
-                            start..start + ch.len_utf8(),
-                            flags,
-                            Some(node),
-                        );
-                    }
-                }
-            }
-            Node::CData(raw) => {
-                if let Some(Frame::TextNode { node, flags }) = stack.last().copied() {
-                    check_budget(&story, raw.chars().count(), limits)?;
-                    for (offset, ch) in raw.char_indices() {
-                        let start = item.range.start + 9 + offset;
+                        let start = base + offset;
                         push(
                             &mut story,
                             &stack,

@@ -464,3 +464,15 @@ fn runs_hidden_by_a_style_are_removed() {
         document_xml(r#"<w:p><w:r><w:t>████</w:t></w:r></w:p>"#)
     );
 }
+
+#[test]
+fn text_in_a_cdata_section_is_removed_at_its_own_bytes() {
+    // The characters of `<![CDATA[...]]>` start 9 bytes after the section does; a wrong offset
+    // here would cut the opener instead of the secret.
+    check(
+        r#"<w:p><w:r><w:t><![CDATA[单位95837部队]]></w:t></w:r></w:p>"#,
+        &["95837"],
+        MarkStyle::Blocks,
+        r#"<w:p><w:r><w:t><![CDATA[单位█████部队]]></w:t></w:r></w:p>"#,
+    );
+}
