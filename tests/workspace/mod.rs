@@ -6,6 +6,7 @@ mod concurrency;
 mod crash;
 mod duties;
 mod end_to_end;
+mod faults;
 mod findings;
 mod tamper;
 

@@ -34,8 +34,25 @@ impl From<rusqlite::Error> for Error {
             e.sqlite_error_code(),
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
         );
+        // SQLite reports a full disk either as SQLITE_FULL or, when the shared-memory or WAL
+        // file cannot grow, as a bare "disk I/O error" that repeats itself in rusqlite's text:
+        // both get a message a reviewer can act on.
+        let disk = match &e {
+            rusqlite::Error::SqliteFailure(failure, _) => match failure.code {
+                rusqlite::ErrorCode::DiskFull => Some("the disk holding the workspace is full".to_string()),
+                rusqlite::ErrorCode::SystemIoFailure => Some(format!(
+                    "the workspace database could not be read or written (disk I/O error, SQLite code {}): \
+                     is the disk full or failing?",
+                    failure.extended_code
+                )),
+                _ => None,
+            },
+            _ => None,
+        };
         let message = if busy {
             format!("the workspace database is busy (another Vetted is writing to it): {e}")
+        } else if let Some(disk) = disk {
+            disk
         } else {
             format!("workspace database: {e}")
         };
