@@ -1,7 +1,7 @@
 //! The one error type that crosses IPC.
 //!
 //! The UI switches on `code`, which is [`vetted_core::ErrorKind::code`] — a stable contract — and
-//! shows `message` to people. Commands never return `Result<_, String>`: a bare string would
+//! shows `message` to people. Commands never fail with a bare string: that would
 //! leave the UI guessing, by matching on prose, whether to offer "try another file" or
 //! "ask an administrator".
 
