@@ -118,6 +118,15 @@ impl Desk {
         workspace.add_user(session, name, &roles, passphrase)
     }
 
+    /// Runs `work` with the workspace and the signed-in user's session; fails with
+    /// `authentication` when nobody is signed in. The screens' own modules (review, sign-off,
+    /// audit, settings, intake) reach the core through this, so the core enforces every role.
+    pub fn with_session<R>(&self, work: impl FnOnce(&Workspace, &Session) -> Result<R>) -> Result<R> {
+        let state = self.lock();
+        let (workspace, session) = signed_in(&state)?;
+        work(workspace, session)
+    }
+
     fn dir(&self) -> Result<&Path> {
         self.dir.as_deref().ok_or_else(|| {
             Error::new(ErrorKind::Workspace, "no workspace directory: set VETTED_WORKSPACE or HOME")

@@ -27,6 +27,11 @@ export const en = {
   'desk.saving': 'Saving…',
   'desk.locked': 'Locked after {minutes} minutes without activity. Sign in again.',
   'desk.quick_check': 'Quick check',
+  'nav.inbox': 'Inbox',
+  'nav.audit': 'Audit',
+  'nav.settings': 'Settings',
+  'nav.back': 'Back to the inbox',
+  'inbox.open_document': 'Open {document} for review',
 
   'inbox.title': 'Inbox',
   'inbox.filter': 'State',
@@ -165,6 +170,19 @@ export const en = {
   'error.invalid_input': 'The request is invalid.',
   'error.tampered': 'A stored record does not match its hash.',
   'error.internal': 'An unexpected error occurred.',
+
+  // — review (workspace) —
+
+  // — sign-off, preview and export —
+
+  // — audit —
+
+  // — settings —
+
+  // — intake (watched folder, drag and drop, progress) —
+
+  // — pages (PDF, photo) —
+
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -28,6 +28,11 @@ export const zh: Record<MessageKey, string> = {
   'desk.saving': '正在保存…',
   'desk.locked': '已连续 {minutes} 分钟无操作，已锁定。请重新登录。',
   'desk.quick_check': '快速检查',
+  'nav.inbox': '收件箱',
+  'nav.audit': '审计',
+  'nav.settings': '设置',
+  'nav.back': '返回收件箱',
+  'inbox.open_document': '打开 {document} 进行审查',
 
   'inbox.title': '收件箱',
   'inbox.filter': '状态',
@@ -166,4 +171,17 @@ export const zh: Record<MessageKey, string> = {
   'error.invalid_input': '请求无效。',
   'error.tampered': '存储的记录与其哈希值不符。',
   'error.internal': '发生了意外错误。',
+
+  // — review (workspace) —
+
+  // — sign-off, preview and export —
+
+  // — audit —
+
+  // — settings —
+
+  // — intake (watched folder, drag and drop, progress) —
+
+  // — pages (PDF, photo) —
+
 };

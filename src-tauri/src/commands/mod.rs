@@ -1,5 +1,6 @@
 //! The IPC commands. Each one raises a native dialog if it needs a path, then delegates to the
-//! [`Workbench`] in one line; none holds logic of its own.
+//! [`Workbench`] or the [`Desk`] in one line; none holds logic of its own. The commands of each
+//! screen live in a submodule of their own; the quick check and the desk (sign-in, inbox) are here.
 //!
 //! Commands are `async` so that Tauri runs them off the main thread: reading and scanning a
 //! large file, or waiting on a dialog, never freezes the window.
