@@ -8,9 +8,10 @@
 //! rules are tested without timing.
 //!
 //! **Complete.** A writer gives no signal that it has finished, so a file counts as complete
-//! when its size and modification time are the same as at the previous sweep: a file still
-//! being copied waits. That state lives in the sweeper, so the first sweep that sees a file
-//! never imports it.
+//! when its size and modification time have not changed for the sweeper's settle time (seen
+//! unchanged by two sweeps at least that far apart): a file still being copied waits. That
+//! state lives in the sweeper, so the first sweep that sees a file never imports it, however
+//! often the caller sweeps.
 //!
 //! **Never lost, never imported twice.** A complete file is first claimed by renaming it into
 //! `.importing/` (a rename within one folder is atomic: the file is always in exactly one
@@ -27,7 +28,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -101,17 +102,19 @@ struct Observation {
     modified: Option<SystemTime>,
 }
 
-/// Sweeps one inbox folder, remembering what it saw last time.
+/// Sweeps one inbox folder, remembering what it saw and since when.
 #[derive(Debug)]
 pub struct InboxSweeper {
     dir: PathBuf,
-    last_seen: HashMap<OsString, Observation>,
+    settle: Duration,
+    last_seen: HashMap<OsString, (Observation, Instant)>,
 }
 
 impl InboxSweeper {
-    /// A sweeper for `dir`. It creates nothing until the first sweep.
-    pub fn new(dir: impl Into<PathBuf>) -> InboxSweeper {
-        InboxSweeper { dir: dir.into(), last_seen: HashMap::new() }
+    /// A sweeper for `dir` that imports a file once it has stayed unchanged for `settle`
+    /// (and been seen by two sweeps). It creates nothing until the first sweep.
+    pub fn new(dir: impl Into<PathBuf>, settle: Duration) -> InboxSweeper {
+        InboxSweeper { dir: dir.into(), settle, last_seen: HashMap::new() }
     }
 
     /// The folder swept.
@@ -122,10 +125,13 @@ impl InboxSweeper {
     /// Finishes what a crash left in `.importing/`, then imports as `session` every file of
     /// the folder that is complete, moving each to `processed/` or `failed/`.
     ///
-    /// Fails only when the folder itself cannot be listed or its subfolders created; a file
-    /// that cannot be imported is a [`ArrivalOutcome::Failed`] arrival, and a workspace failure
+    /// Fails when `session` may not import (nothing is moved then), or when the folder itself
+    /// cannot be listed or its subfolders created; a file that cannot be imported is a [`ArrivalOutcome::Failed`] arrival, and a workspace failure
     /// ends the sweep early with [`SweepReport::stopped`].
     pub fn sweep(&mut self, workspace: &Workspace, session: &Session) -> Result<SweepReport> {
+        // Refuse before touching a file: a user who may not import must not move anything.
+        acting(workspace.store().conn(), session)?
+            .require_document_role(Role::Drafter, "import documents from the inbox folder")?;
         for sub in [IMPORTING, PROCESSED, FAILED] {
             let path = self.dir.join(sub);
             std::fs::create_dir_all(&path)
@@ -140,10 +146,15 @@ impl InboxSweeper {
         }
         let seen = self.list(&self.dir)?;
         let previous = std::mem::take(&mut self.last_seen);
+        let now = Instant::now();
         for (name, observation) in seen {
-            if previous.get(&name) != Some(&observation) {
+            let since = match previous.get(&name) {
+                Some((before, since)) if *before == observation => *since,
+                _ => now,
+            };
+            if since == now || now.duration_since(since) < self.settle {
                 report.waiting += 1;
-                self.last_seen.insert(name, observation);
+                self.last_seen.insert(name, (observation, since));
                 continue;
             }
             match self.claim(&name) {
@@ -155,7 +166,7 @@ impl InboxSweeper {
                 // Its name is still taken in `.importing/`: it waits for the next sweep.
                 Ok(None) => {
                     report.waiting += 1;
-                    self.last_seen.insert(name, observation);
+                    self.last_seen.insert(name, (observation, since));
                 }
                 Err(error) => {
                     report.stopped = Some(error);

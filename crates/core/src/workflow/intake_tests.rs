@@ -88,7 +88,7 @@ fn summaries(report: &SweepReport) -> Vec<String> {
 #[test]
 fn a_new_file_waits_one_sweep_then_is_imported_and_moved_to_processed() {
     let inbox = inbox();
-    let mut sweeper = InboxSweeper::new(&inbox.dir);
+    let mut sweeper = InboxSweeper::new(&inbox.dir, Duration::ZERO);
     inbox.drop_file("notice.txt", "公开通知\n");
 
     let first = inbox.sweep(&mut sweeper);
@@ -106,7 +106,7 @@ fn a_new_file_waits_one_sweep_then_is_imported_and_moved_to_processed() {
 #[test]
 fn a_file_still_being_written_waits_until_it_stops_growing() {
     let inbox = inbox();
-    let mut sweeper = InboxSweeper::new(&inbox.dir);
+    let mut sweeper = InboxSweeper::new(&inbox.dir, Duration::ZERO);
     let whole = "第一部分。\n第二部分。\n";
     let (first_half, second_half) = whole.split_at(whole.find('\n').unwrap() + 1);
     inbox.drop_file("slow.txt", first_half);
@@ -129,7 +129,7 @@ fn a_file_still_being_written_waits_until_it_stops_growing() {
 #[test]
 fn a_file_that_cannot_be_read_goes_to_failed_with_its_reason_beside_it() {
     let inbox = inbox();
-    let mut sweeper = InboxSweeper::new(&inbox.dir);
+    let mut sweeper = InboxSweeper::new(&inbox.dir, Duration::ZERO);
     inbox.drop_file("broken.pdf", "%PDF-1.7\nthis is not a PDF body\n");
     inbox.drop_file("good.txt", "公开通知\n");
     inbox.sweep(&mut sweeper);
@@ -142,6 +142,18 @@ fn a_file_that_cannot_be_read_goes_to_failed_with_its_reason_beside_it() {
     assert_eq!(inbox.read(FAILED, "broken.pdf.reason.txt"), format!("{reason}\n"));
     assert_eq!(inbox.read(FAILED, "broken.pdf"), "%PDF-1.7\nthis is not a PDF body\n", "kept unchanged");
     assert_eq!(inbox.files(PROCESSED), ["good.txt"]);
+}
+
+#[test]
+fn a_file_is_complete_only_once_unchanged_for_the_settle_time_however_often_one_sweeps() {
+    let inbox = inbox();
+    let mut sweeper = InboxSweeper::new(&inbox.dir, Duration::from_millis(300));
+    inbox.drop_file("notice.txt", "公开通知\n");
+    for _ in 0..3 {
+        assert_eq!(inbox.sweep(&mut sweeper).waiting, 1);
+    }
+    std::thread::sleep(Duration::from_millis(350));
+    assert_eq!(summaries(&inbox.sweep(&mut sweeper)), ["notice.txt: imported D1 r1"]);
 }
 
 #[test]
@@ -161,7 +173,7 @@ fn hidden_lock_and_partial_files_are_never_touched() {
     check("part.txt", false);
 
     let inbox = inbox();
-    let mut sweeper = InboxSweeper::new(&inbox.dir);
+    let mut sweeper = InboxSweeper::new(&inbox.dir, Duration::ZERO);
     for name in [".~lock.report.docx#", "~$report.docx", "report.pdf.part"] {
         inbox.drop_file(name, "x");
     }
@@ -176,7 +188,7 @@ fn hidden_lock_and_partial_files_are_never_touched() {
 #[test]
 fn the_same_name_twice_makes_a_new_revision_and_never_overwrites_in_processed() {
     let inbox = inbox();
-    let mut sweeper = InboxSweeper::new(&inbox.dir);
+    let mut sweeper = InboxSweeper::new(&inbox.dir, Duration::ZERO);
     inbox.drop_file("notice.txt", "第一稿\n");
     inbox.sweep(&mut sweeper);
     inbox.sweep(&mut sweeper);
@@ -192,7 +204,7 @@ fn the_same_name_twice_makes_a_new_revision_and_never_overwrites_in_processed() 
 #[test]
 fn the_same_file_dropped_again_unchanged_is_not_imported_twice() {
     let inbox = inbox();
-    let mut sweeper = InboxSweeper::new(&inbox.dir);
+    let mut sweeper = InboxSweeper::new(&inbox.dir, Duration::ZERO);
     for expected in ["notice.txt: imported D1 r1", "notice.txt: already D1 r1"] {
         inbox.drop_file("notice.txt", "公开通知\n");
         inbox.sweep(&mut sweeper);
@@ -206,14 +218,14 @@ fn the_same_file_dropped_again_unchanged_is_not_imported_twice() {
 #[test]
 fn a_file_claimed_before_a_crash_is_imported_by_the_next_sweep() {
     let inbox = inbox();
-    let mut before_crash = InboxSweeper::new(&inbox.dir);
+    let mut before_crash = InboxSweeper::new(&inbox.dir, Duration::ZERO);
     inbox.drop_file("notice.txt", "公开通知\n");
     inbox.sweep(&mut before_crash);
     before_crash.last_seen.clear();
     assert!(before_crash.claim(&OsString::from("notice.txt")).unwrap().is_some());
     assert_eq!(inbox.files(IMPORTING), ["notice.txt"]);
 
-    let mut restarted = InboxSweeper::new(&inbox.dir);
+    let mut restarted = InboxSweeper::new(&inbox.dir, Duration::ZERO);
     assert_eq!(summaries(&inbox.sweep(&mut restarted)), ["notice.txt: imported D1 r1"]);
     assert_eq!(inbox.files(IMPORTING), Vec::<String>::new());
     assert_eq!(inbox.files(PROCESSED), ["notice.txt"]);
@@ -224,14 +236,14 @@ fn a_file_claimed_before_a_crash_is_imported_by_the_next_sweep() {
 #[test]
 fn a_file_imported_before_a_crash_is_moved_without_a_second_import() {
     let inbox = inbox();
-    let sweeper = InboxSweeper::new(&inbox.dir);
+    let sweeper = InboxSweeper::new(&inbox.dir, Duration::ZERO);
     std::fs::create_dir_all(inbox.dir.join(IMPORTING)).unwrap();
     inbox.drop_file("notice.txt", "公开通知\n");
     let claimed = sweeper.claim(&OsString::from("notice.txt")).unwrap().unwrap();
     let imported = import_or_recognize(&inbox.ws, &inbox.drafter, &claimed).unwrap();
     assert!(matches!(imported, ArrivalOutcome::Imported(_)));
 
-    let mut restarted = InboxSweeper::new(&inbox.dir);
+    let mut restarted = InboxSweeper::new(&inbox.dir, Duration::ZERO);
     assert_eq!(summaries(&inbox.sweep(&mut restarted)), ["notice.txt: already D1 r1"]);
     assert_eq!(inbox.revisions(), [("D1".to_string(), 1, "notice.txt".to_string())]);
     assert_eq!(inbox.files(PROCESSED), ["notice.txt"]);
@@ -243,32 +255,49 @@ fn a_new_file_named_like_one_left_in_importing_waits_for_it() {
     let inbox = inbox();
     std::fs::create_dir_all(inbox.dir.join(IMPORTING)).unwrap();
     std::fs::write(inbox.dir.join(IMPORTING).join("notice.txt"), "第一稿\n").unwrap();
-    let sweeper = InboxSweeper::new(&inbox.dir);
+    let sweeper = InboxSweeper::new(&inbox.dir, Duration::ZERO);
     inbox.drop_file("notice.txt", "第二稿\n");
     assert_eq!(sweeper.claim(&OsString::from("notice.txt")).unwrap(), None);
     assert_eq!(inbox.read(IMPORTING, "notice.txt"), "第一稿\n");
 
     // A sweep finishes the first, then claims the second at the next stable look.
-    let mut sweeper = InboxSweeper::new(&inbox.dir);
+    let mut sweeper = InboxSweeper::new(&inbox.dir, Duration::ZERO);
     assert_eq!(summaries(&inbox.sweep(&mut sweeper)), ["notice.txt: imported D1 r1"]);
     assert_eq!(summaries(&inbox.sweep(&mut sweeper)), ["notice.txt: imported D1 r2"]);
     assert_eq!(inbox.read(PROCESSED, "notice (2).txt"), "第二稿\n");
 }
 
-// Workspace failures (here: a user who may not import) stop the sweep and leave the file
-// claimed, not in failed/: the file is fine, and is imported once someone who may does.
+// A user who may not import moves nothing.
 #[test]
-fn a_workspace_refusal_stops_the_sweep_and_the_file_waits_in_importing() {
+fn a_user_who_may_not_import_is_refused_before_any_file_moves() {
     let inbox = inbox();
-    let mut sweeper = InboxSweeper::new(&inbox.dir);
+    let mut sweeper = InboxSweeper::new(&inbox.dir, Duration::ZERO);
     inbox.drop_file("notice.txt", "公开通知\n");
-    sweeper.sweep(&inbox.ws, &inbox.admin).unwrap();
-    let refused = sweeper.sweep(&inbox.ws, &inbox.admin).unwrap();
-    assert_eq!(refused.arrivals, []);
-    assert_eq!(refused.stopped.map(|e| e.kind()), Some(ErrorKind::Forbidden));
-    assert_eq!(inbox.files(IMPORTING), ["notice.txt"]);
-    assert_eq!(inbox.files(FAILED), Vec::<String>::new());
+    for _ in 0..2 {
+        let refused = sweeper.sweep(&inbox.ws, &inbox.admin).unwrap_err();
+        assert_eq!(refused.kind(), ErrorKind::Forbidden);
+    }
+    assert_eq!(inbox.files(""), ["notice.txt"]);
+}
 
+// Workspace failures after the claim (here: the drafter is disabled between the sweep's check
+// and the import) stop the sweep and leave the file claimed, not in failed/: the file is fine,
+// and is imported by the next sweep of someone who may.
+#[test]
+fn a_workspace_refusal_during_the_import_stops_the_sweep_and_the_file_waits_in_importing() {
+    let inbox = inbox();
+    let sweeper = InboxSweeper::new(&inbox.dir, Duration::ZERO);
+    std::fs::create_dir_all(inbox.dir.join(IMPORTING)).unwrap();
+    inbox.drop_file("notice.txt", "公开通知\n");
+    let claimed = sweeper.claim(&OsString::from("notice.txt")).unwrap().unwrap();
+    inbox.ws.add_user(&inbox.admin, "otto", &[Role::Auditor], PASS).unwrap();
+    let auditor = inbox.ws.sign_in("otto", PASS).unwrap();
+    let error = sweeper.finish(&inbox.ws, &auditor, &claimed).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Forbidden);
+    assert_eq!(inbox.files(IMPORTING), ["notice.txt"]);
+    assert!(!inbox.dir.join(FAILED).exists(), "nothing was moved to failed/");
+
+    let mut sweeper = InboxSweeper::new(&inbox.dir, Duration::ZERO);
     assert_eq!(summaries(&inbox.sweep(&mut sweeper)), ["notice.txt: imported D1 r1"]);
 }
 
