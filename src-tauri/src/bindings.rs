@@ -41,7 +41,9 @@ fn declarations() -> String {
         // settings
 
         // intake (watched folder, drag and drop, progress)
-
+        crate::intake::ArrivalView::decl(&config),
+        crate::intake::InboxFolderView::decl(&config),
+        crate::progress::Progress::decl(&config),
         // pages (PDF pages, photos)
     ];
     let mut out = String::from(
