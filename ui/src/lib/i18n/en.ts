@@ -180,6 +180,34 @@ export const en = {
   // — settings —
 
   // — intake (watched folder, drag and drop, progress) —
+  'intake.task.import': 'Importing',
+  'intake.progress.count': '{done} of {total}',
+  'intake.sweeping': 'Checking the inbox folder…',
+  'intake.sweep_now': 'Check now',
+  'intake.arrived.title': 'What arrived',
+  'intake.arrived.none': 'Nothing has arrived since the app started.',
+  'intake.folder.watching': 'Inbox folder: {folder}',
+  'intake.folder.imports_as': 'Files dropped in the inbox folder are imported as {name} while you are signed in.',
+  'intake.folder.waiting': '{count} file(s) still being written.',
+  'intake.paused.no_folder': 'No inbox folder is set: an administrator sets it in Settings.',
+  'intake.paused.signed_out': 'The inbox folder waits until a drafter signs in.',
+  'intake.paused.not_a_drafter': 'Files in the inbox folder wait: they are imported while a drafter is signed in.',
+  'intake.paused.error': 'The inbox folder could not be checked:',
+  'intake.drop.hint': 'Drafters can also drop files on this window to import them.',
+  'intake.drop.here': 'Drop to import as {name}',
+  'intake.drop.not_drafter': 'Only drafters import documents: dropped files will be refused.',
+  'intake.source.folder': 'folder',
+  'intake.source.drop': 'dropped',
+  'intake.outcome.imported': 'imported as {document} revision {revision}, {findings} finding(s)',
+  'intake.outcome.already_imported': 'already in the workspace as {document} revision {revision}',
+  'intake.outcome.failed': 'not imported:',
+  'intake.folder.title': 'Inbox folder',
+  'intake.folder.explain': 'Files dropped in this folder are imported and scanned once completely written, then moved to processed/ — or to failed/, with a reason file beside them. They are imported in the name of the drafter signed in to this app.',
+  'intake.folder.none': 'No folder is watched.',
+  'intake.folder.last_sweep': 'Last checked {time}',
+  'intake.folder.not_swept': 'Not checked yet in this session.',
+  'intake.folder.choose': 'Choose folder…',
+  'intake.folder.clear': 'Stop watching',
 
   // — pages (PDF, photo) —
 

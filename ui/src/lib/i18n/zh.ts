@@ -181,6 +181,34 @@ export const zh: Record<MessageKey, string> = {
   // — settings —
 
   // — intake (watched folder, drag and drop, progress) —
+  'intake.task.import': '正在导入',
+  'intake.progress.count': '{done}/{total}',
+  'intake.sweeping': '正在检查收件文件夹…',
+  'intake.sweep_now': '立即检查',
+  'intake.arrived.title': '新到文件',
+  'intake.arrived.none': '自本次启动以来没有新到文件。',
+  'intake.folder.watching': '收件文件夹：{folder}',
+  'intake.folder.imports_as': '您登录期间，放入收件文件夹的文件以 {name} 的名义导入。',
+  'intake.folder.waiting': '{count} 个文件仍在写入。',
+  'intake.paused.no_folder': '尚未设置收件文件夹：由管理员在“设置”中设置。',
+  'intake.paused.signed_out': '收件文件夹等待拟稿人登录。',
+  'intake.paused.not_a_drafter': '收件文件夹中的文件正在等待：拟稿人登录期间才会导入。',
+  'intake.paused.error': '无法检查收件文件夹：',
+  'intake.drop.hint': '拟稿人也可将文件拖放到本窗口以导入。',
+  'intake.drop.here': '松开鼠标即以 {name} 的名义导入',
+  'intake.drop.not_drafter': '只有拟稿人可以导入文稿：拖放的文件将被拒绝。',
+  'intake.source.folder': '文件夹',
+  'intake.source.drop': '拖放',
+  'intake.outcome.imported': '已导入为 {document} 第 {revision} 版，{findings} 处疑点',
+  'intake.outcome.already_imported': '工作区中已有：{document} 第 {revision} 版',
+  'intake.outcome.failed': '未导入：',
+  'intake.folder.title': '收件文件夹',
+  'intake.folder.explain': '放入此文件夹的文件在完整写入后即被导入并扫描，随后移至 processed/；无法导入的移至 failed/，并在旁边附上原因文件。文件以当前登录本程序的拟稿人的名义导入。',
+  'intake.folder.none': '未监视任何文件夹。',
+  'intake.folder.last_sweep': '最近检查：{time}',
+  'intake.folder.not_swept': '本次运行尚未检查。',
+  'intake.folder.choose': '选择文件夹…',
+  'intake.folder.clear': '停止监视',
 
   // — pages (PDF, photo) —
 
