@@ -47,6 +47,10 @@ mkdir -p "$profile"
 export XDG_DATA_HOME="$profile/data" XDG_CONFIG_HOME="$profile/config" XDG_CACHE_HOME="$profile/cache"
 # ...and an empty workspace, which the desk journey creates.
 export VETTED_WORKSPACE="$output/workspace"
+# Native dialogs cannot be driven by WebDriver: the app answers them from this file instead
+# (see src-tauri/src/dialogs.rs); a journey writes its answers before clicking.
+export VETTED_E2E_PICK="$output/dialog-answers"
+: >"$VETTED_E2E_PICK"
 
 tauri-driver --port "$port" --native-port "$((port + 1))" >"$output/tauri-driver.log" 2>&1 &
 pids+=($!)
@@ -59,5 +63,8 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
 }
 
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
-node tests/e2e/journey.mjs "$app" "$output"
-node tests/e2e/desk.mjs "$app" "$output"
+# E2E_ONLY="desk intake" runs only the named journeys (in this order; intake needs desk's
+# workspace).
+for journey in journey desk intake; do
+  case " ${E2E_ONLY:-journey desk intake} " in *" $journey "*) node "tests/e2e/$journey.mjs" "$app" "$output" ;; esac
+done
