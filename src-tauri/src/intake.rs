@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use ts_rs::TS;
-use vetted_core::{Arrival, ArrivalOutcome, ErrorKind, InboxSweeper, Result};
+use vetted_core::{Arrival, ArrivalOutcome, ErrorKind, InboxSweeper, Result, Role};
 
 use crate::desk::Desk;
 use crate::progress::Progress;
@@ -44,6 +44,8 @@ pub struct ArrivalView {
     pub revision: Option<u32>,
     /// How many findings the scan recorded, when imported.
     pub findings: Option<u32>,
+    /// Why it failed, as the core's stable error code (`malformed`...), for the UI to translate.
+    pub code: Option<String>,
     /// Why it failed, for people.
     pub reason: Option<String>,
     /// When, in milliseconds since 1970 (the UI formats it in the reader's time zone).
@@ -57,8 +59,9 @@ pub struct ArrivalView {
 pub struct InboxFolderView {
     /// The folder, when an admin set one.
     pub folder: Option<String>,
-    /// Why the folder is not being swept right now, as a stable code: `"no_folder"`,
-    /// `"signed_out"`, `"not_a_drafter"` or `"error"`; `None` while files are being imported.
+    /// Why files in the folder are not imported right now, as a stable code: `"no_folder"`,
+    /// `"not_a_drafter"` (the signed-in user may not import) or `"error"` (the last sweep
+    /// failed); `None` while files are being imported.
     pub paused: Option<String>,
     /// The last problem, for people (with `paused = "error"`).
     pub error: Option<String>,
@@ -80,7 +83,7 @@ struct State {
     sweeper: Option<InboxSweeper>,
     recent: VecDeque<ArrivalView>,
     last_sweep_ms: Option<u64>,
-    paused: Option<(String, Option<String>)>,
+    last_error: Option<String>,
     waiting: u32,
 }
 
@@ -94,7 +97,6 @@ impl Intake {
             let Some(folder) = workspace.inbox_folder()? else {
                 let mut state = self.lock();
                 state.sweeper = None;
-                state.paused = Some(("no_folder".into(), None));
                 return Ok(Vec::new());
             };
             let mut state = self.lock();
@@ -106,25 +108,24 @@ impl Intake {
             match sweep {
                 Some(Ok(report)) => {
                     state.waiting = report.waiting as u32;
-                    state.paused = report.stopped.map(|e| ("error".into(), Some(e.message().to_string())));
+                    state.last_error = report.stopped.map(|e| e.message().to_string());
                     let arrivals: Vec<ArrivalView> =
                         report.arrivals.iter().map(|a| arrival_view(a, "folder")).collect();
                     state.remember(&arrivals);
                     Ok(arrivals)
                 }
-                Some(Err(error)) if error.kind() == ErrorKind::Forbidden => {
-                    state.paused = Some(("not_a_drafter".into(), Some(error.message().to_string())));
-                    Ok(Vec::new())
-                }
+                // Not a drafter: `status` says so; the files wait for one.
+                Some(Err(error)) if error.kind() == ErrorKind::Forbidden => Ok(Vec::new()),
                 Some(Err(error)) => Err(error),
                 None => Ok(Vec::new()),
             }
         });
         match result {
             Ok(arrivals) => arrivals,
+            // Nobody signed in: nothing to do until somebody is.
+            Err(error) if error.kind() == ErrorKind::Authentication => Vec::new(),
             Err(error) => {
-                let code = if error.kind() == ErrorKind::Authentication { "signed_out" } else { "error" };
-                self.lock().paused = Some((code.into(), Some(error.message().to_string())));
+                self.lock().last_error = Some(error.message().to_string());
                 Vec::new()
             }
         }
@@ -140,14 +141,26 @@ impl Intake {
         self.lock().waiting
     }
 
-    /// The inbox folder setting and how its sweeping goes.
+    /// The inbox folder setting and how its sweeping goes for the signed-in user.
     pub fn status(&self, desk: &Desk) -> Result<InboxFolderView> {
-        let folder = desk.with_session(|workspace, _| workspace.inbox_folder())?;
+        let (folder, may_import) = desk.with_session(|workspace, session| {
+            let roles = workspace.users()?.into_iter().find(|u| u.name == session.name()).map(|u| u.roles);
+            // The core's rule for importing (`require_document_role`): a drafter who holds
+            // neither oversight role. Asked here, not learnt from the next sweep, so the
+            // inbox says why nothing is imported as soon as it opens.
+            let may_import = roles.is_some_and(|roles| {
+                roles.contains(&Role::Drafter)
+                    && !roles.contains(&Role::Admin)
+                    && !roles.contains(&Role::Auditor)
+            });
+            Ok((workspace.inbox_folder()?, may_import))
+        })?;
         let state = self.lock();
-        let (paused, error) = match (&folder, &state.paused) {
-            (None, _) => (Some("no_folder".to_string()), None),
-            (Some(_), Some((code, message))) => (Some(code.clone()), message.clone()),
-            (Some(_), None) => (None, None),
+        let (paused, error) = match (&folder, may_import, &state.last_error) {
+            (None, _, _) => (Some("no_folder".to_string()), None),
+            (Some(_), false, _) => (Some("not_a_drafter".to_string()), None),
+            (Some(_), true, Some(message)) => (Some("error".to_string()), Some(message.clone())),
+            (Some(_), true, None) => (None, None),
         };
         Ok(InboxFolderView {
             folder: folder.map(|f| f.display().to_string()),
@@ -164,7 +177,7 @@ impl Intake {
         {
             let mut state = self.lock();
             state.sweeper = None;
-            state.paused = None;
+            state.last_error = None;
             state.waiting = 0;
         }
         self.status(desk)
@@ -191,7 +204,12 @@ impl Intake {
             let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             progress(Progress::new("import", done as u32, total, &file_name));
             let arrival = if path.is_dir() {
-                failed(&file_name, "drop", "a folder cannot be dropped: drop the files in it".into())
+                failed(
+                    &file_name,
+                    "drop",
+                    ErrorKind::InvalidInput,
+                    "a folder cannot be dropped: drop the files in it".into(),
+                )
             } else {
                 match desk.import(path) {
                     Ok(imported) => ArrivalView {
@@ -201,10 +219,11 @@ impl Intake {
                         document: Some(imported.document),
                         revision: Some(imported.revision),
                         findings: Some(imported.findings),
+                        code: None,
                         reason: None,
                         at_ms: now_ms(),
                     },
-                    Err(error) => failed(&file_name, "drop", error.message().to_string()),
+                    Err(error) => failed(&file_name, "drop", error.kind(), error.message().to_string()),
                 }
             };
             self.lock().remember(std::slice::from_ref(&arrival));
@@ -229,7 +248,17 @@ impl State {
 }
 
 fn arrival_view(arrival: &Arrival, source: &str) -> ArrivalView {
-    let mut view = failed(&arrival.file_name, source, String::new());
+    let mut view = ArrivalView {
+        file_name: arrival.file_name.clone(),
+        source: source.into(),
+        outcome: "failed".into(),
+        document: None,
+        revision: None,
+        findings: None,
+        code: None,
+        reason: None,
+        at_ms: now_ms(),
+    };
     match &arrival.outcome {
         ArrivalOutcome::Imported(outcome) => {
             view.outcome = "imported".into();
@@ -242,12 +271,15 @@ fn arrival_view(arrival: &Arrival, source: &str) -> ArrivalView {
             view.document = Some(document.to_string());
             view.revision = Some(*revision);
         }
-        ArrivalOutcome::Failed { reason } => view.reason = Some(reason.clone()),
+        ArrivalOutcome::Failed { code, reason } => {
+            view.code = Some(code.clone());
+            view.reason = Some(reason.clone());
+        }
     }
     view
 }
 
-fn failed(file_name: &str, source: &str, reason: String) -> ArrivalView {
+fn failed(file_name: &str, source: &str, kind: ErrorKind, reason: String) -> ArrivalView {
     ArrivalView {
         file_name: file_name.to_string(),
         source: source.into(),
@@ -255,6 +287,7 @@ fn failed(file_name: &str, source: &str, reason: String) -> ArrivalView {
         document: None,
         revision: None,
         findings: None,
+        code: Some(kind.code().to_string()),
         reason: Some(reason),
         at_ms: now_ms(),
     }

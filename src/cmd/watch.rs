@@ -110,6 +110,11 @@ fn watch(
         if Instant::now() >= next_sweep {
             let report = match sweeper.sweep(ws, session) {
                 Ok(report) => report,
+                // The user may no longer import (disabled, or a role removed): sweeping again
+                // cannot succeed.
+                Err(error) if matches!(error.kind(), ErrorKind::Forbidden | ErrorKind::Authentication) => {
+                    bail!("{}", error.message())
+                }
                 Err(error) => {
                     // The folder may be briefly unavailable (an unmounted share): try again later.
                     eprintln!("vetted: {error}");
@@ -161,7 +166,7 @@ fn line(arrival: &Arrival) -> String {
         ArrivalOutcome::AlreadyImported { document, revision } => {
             format!("already imported {name} as {document} revision {revision}: moved to processed/")
         }
-        ArrivalOutcome::Failed { reason } => {
+        ArrivalOutcome::Failed { reason, .. } => {
             format!("failed {name}: {reason} (moved to failed/{})", moved_name(&arrival.moved_to))
         }
     }

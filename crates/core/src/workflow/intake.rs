@@ -77,6 +77,8 @@ pub enum ArrivalOutcome {
     },
     /// It could not be imported; the reason is also written beside it in `failed/`.
     Failed {
+        /// Why, as a stable code ([`ErrorKind::code`]), for a front end to translate.
+        code: String,
         /// Why, as one sentence.
         reason: String,
     },
@@ -239,13 +241,14 @@ impl InboxSweeper {
         let file_name = claimed.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let outcome = match import_or_recognize(workspace, session, claimed) {
             Ok(outcome) => outcome,
-            Err(error) if is_about_the_file(&error) => {
-                ArrivalOutcome::Failed { reason: error.message().to_string() }
-            }
+            Err(error) if is_about_the_file(&error) => ArrivalOutcome::Failed {
+                code: error.kind().code().to_string(),
+                reason: error.message().to_string(),
+            },
             Err(error) => return Err(error),
         };
         let moved_to = match &outcome {
-            ArrivalOutcome::Failed { reason } => {
+            ArrivalOutcome::Failed { reason, .. } => {
                 let moved_to = move_without_overwriting(claimed, &self.dir.join(FAILED))?;
                 let mut reason_path = moved_to.clone().into_os_string();
                 reason_path.push(REASON_SUFFIX);

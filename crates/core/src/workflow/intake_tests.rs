@@ -136,7 +136,8 @@ fn a_file_that_cannot_be_read_goes_to_failed_with_its_reason_beside_it() {
 
     let report = inbox.sweep(&mut sweeper);
     assert_eq!(summaries(&report), ["broken.pdf: failed", "good.txt: imported D1 r1"]);
-    let ArrivalOutcome::Failed { reason } = &report.arrivals[0].outcome else { unreachable!() };
+    let ArrivalOutcome::Failed { code, reason } = &report.arrivals[0].outcome else { unreachable!() };
+    assert_eq!(code, "malformed");
     assert!(!reason.is_empty());
     assert_eq!(inbox.files(FAILED), ["broken.pdf", "broken.pdf.reason.txt"]);
     assert_eq!(inbox.read(FAILED, "broken.pdf.reason.txt"), format!("{reason}\n"));

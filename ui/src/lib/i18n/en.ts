@@ -190,7 +190,6 @@ export const en = {
   'intake.folder.imports_as': 'Files dropped in the inbox folder are imported as {name} while you are signed in.',
   'intake.folder.waiting': '{count} file(s) still being written.',
   'intake.paused.no_folder': 'No inbox folder is set: an administrator sets it in Settings.',
-  'intake.paused.signed_out': 'The inbox folder waits until a drafter signs in.',
   'intake.paused.not_a_drafter': 'Files in the inbox folder wait: they are imported while a drafter is signed in.',
   'intake.paused.error': 'The inbox folder could not be checked:',
   'intake.drop.hint': 'Drafters can also drop files on this window to import them.',

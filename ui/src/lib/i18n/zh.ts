@@ -191,7 +191,6 @@ export const zh: Record<MessageKey, string> = {
   'intake.folder.imports_as': '您登录期间，放入收件文件夹的文件以 {name} 的名义导入。',
   'intake.folder.waiting': '{count} 个文件仍在写入。',
   'intake.paused.no_folder': '尚未设置收件文件夹：由管理员在“设置”中设置。',
-  'intake.paused.signed_out': '收件文件夹等待拟稿人登录。',
   'intake.paused.not_a_drafter': '收件文件夹中的文件正在等待：拟稿人登录期间才会导入。',
   'intake.paused.error': '无法检查收件文件夹：',
   'intake.drop.hint': '拟稿人也可将文件拖放到本窗口以导入。',

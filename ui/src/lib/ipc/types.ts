@@ -294,6 +294,10 @@ revision: number | null,
  */
 findings: number | null, 
 /**
+ * Why it failed, as the core's stable error code (`malformed`...), for the UI to translate.
+ */
+code: string | null, 
+/**
  * Why it failed, for people.
  */
 reason: string | null, 
@@ -308,8 +312,9 @@ export type InboxFolderView = {
  */
 folder: string | null, 
 /**
- * Why the folder is not being swept right now, as a stable code: `"no_folder"`,
- * `"signed_out"`, `"not_a_drafter"` or `"error"`; `None` while files are being imported.
+ * Why files in the folder are not imported right now, as a stable code: `"no_folder"`,
+ * `"not_a_drafter"` (the signed-in user may not import) or `"error"` (the last sweep
+ * failed); `None` while files are being imported.
  */
 paused: string | null, 
 /**
