@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use ts_rs::TS;
-use vetted_core::{Arrival, ArrivalOutcome, ErrorKind, InboxSweeper, Result, Role};
+use vetted_core::{Arrival, ArrivalOutcome, ErrorKind, InboxSweeper, Result};
 
 use crate::desk::Desk;
 use crate::progress::Progress;
@@ -144,16 +144,7 @@ impl Intake {
     /// The inbox folder setting and how its sweeping goes for the signed-in user.
     pub fn status(&self, desk: &Desk) -> Result<InboxFolderView> {
         let (folder, may_import) = desk.with_session(|workspace, session| {
-            let roles = workspace.users()?.into_iter().find(|u| u.name == session.name()).map(|u| u.roles);
-            // The core's rule for importing (`require_document_role`): a drafter who holds
-            // neither oversight role. Asked here, not learnt from the next sweep, so the
-            // inbox says why nothing is imported as soon as it opens.
-            let may_import = roles.is_some_and(|roles| {
-                roles.contains(&Role::Drafter)
-                    && !roles.contains(&Role::Admin)
-                    && !roles.contains(&Role::Auditor)
-            });
-            Ok((workspace.inbox_folder()?, may_import))
+            Ok((workspace.inbox_folder()?, workspace.may_import(session)?))
         })?;
         let state = self.lock();
         let (paused, error) = match (&folder, may_import, &state.last_error) {

@@ -331,6 +331,16 @@ fn is_skipped(name: &OsString) -> bool {
 }
 
 impl Workspace {
+    /// Whether `session` may import documents now (a drafter who holds neither oversight
+    /// role), so a front end can say why an inbox folder waits before sweeping it.
+    pub fn may_import(&self, session: &Session) -> Result<bool> {
+        match acting(self.store().conn(), session)?.require_document_role(Role::Drafter, "import documents") {
+            Ok(()) => Ok(true),
+            Err(error) if error.kind() == ErrorKind::Forbidden => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
+
     /// The inbox folder the desktop app watches, if an admin set one.
     pub fn inbox_folder(&self) -> Result<Option<PathBuf>> {
         Ok(setting(self.store().conn(), INBOX_FOLDER_KEY)?.map(PathBuf::from))

@@ -272,6 +272,10 @@ fn a_new_file_named_like_one_left_in_importing_waits_for_it() {
 #[test]
 fn a_user_who_may_not_import_is_refused_before_any_file_moves() {
     let inbox = inbox();
+    assert_eq!(
+        (inbox.ws.may_import(&inbox.admin).unwrap(), inbox.ws.may_import(&inbox.drafter).unwrap()),
+        (false, true)
+    );
     let mut sweeper = InboxSweeper::new(&inbox.dir, Duration::ZERO);
     inbox.drop_file("notice.txt", "公开通知\n");
     for _ in 0..2 {
