@@ -91,8 +91,10 @@ impl Intake {
     /// Sweeps the inbox folder as the signed-in user and returns what arrived (often nothing).
     /// Never fails: why nothing can be imported is kept for [`Intake::status`].
     ///
+    /// Reports each file it handles to `progress` as the task `intake`.
+    ///
     /// Lock order: the desk, then this; every method takes them in that order.
-    pub fn sweep(&self, desk: &Desk) -> Vec<ArrivalView> {
+    pub fn sweep(&self, desk: &Desk, progress: &mut dyn FnMut(Progress)) -> Vec<ArrivalView> {
         let result = desk.with_session(|workspace, session| {
             let Some(folder) = workspace.inbox_folder()? else {
                 let mut state = self.lock();
@@ -103,7 +105,10 @@ impl Intake {
             if state.sweeper.as_ref().is_none_or(|s| s.dir() != folder) {
                 state.sweeper = Some(InboxSweeper::new(&folder, SETTLE));
             }
-            let sweep = state.sweeper.as_mut().map(|s| s.sweep(workspace, session));
+            let mut report = |done: usize, total: usize, name: &str| {
+                progress(Progress::new("intake", done as u32, total as u32, name));
+            };
+            let sweep = state.sweeper.as_mut().map(|s| s.sweep_reporting(workspace, session, &mut report));
             state.last_sweep_ms = Some(now_ms());
             match sweep {
                 Some(Ok(report)) => {
@@ -318,24 +323,24 @@ mod tests {
     fn the_folder_imports_only_while_a_drafter_is_signed_in_and_says_why_otherwise() {
         let (_dir, desk, folder) = desk();
         let intake = Intake::default();
-        assert_eq!(intake.sweep(&desk), vec![]);
+        assert_eq!(intake.sweep(&desk, &mut |_| {}), vec![]);
         assert_eq!(paused(&intake, &desk).as_deref(), Some("no_folder"));
 
         let view = intake.set_folder(&desk, Some(&folder)).unwrap();
         assert_eq!(view.folder, Some(folder.display().to_string()));
         std::fs::write(folder.join("notice.txt"), "联系人电话13800138000。\n").unwrap();
-        assert_eq!(intake.sweep(&desk), vec![]);
+        assert_eq!(intake.sweep(&desk, &mut |_| {}), vec![]);
         assert_eq!(paused(&intake, &desk).as_deref(), Some("not_a_drafter"), "an admin does not import");
 
         desk.sign_out();
-        assert_eq!(intake.sweep(&desk), vec![]);
+        assert_eq!(intake.sweep(&desk, &mut |_| {}), vec![]);
         assert_eq!(intake.status(&desk).unwrap_err().kind(), ErrorKind::Authentication);
 
         desk.sign_in("li", DRAFTER_PASS).unwrap();
-        assert_eq!(intake.sweep(&desk), vec![], "the first sweep only sees the file");
+        assert_eq!(intake.sweep(&desk, &mut |_| {}), vec![], "the first sweep only sees the file");
         assert_eq!(intake.waiting(), 1);
         std::thread::sleep(SETTLE);
-        let arrived = intake.sweep(&desk);
+        let arrived = intake.sweep(&desk, &mut |_| {});
         assert_eq!(outcomes(&arrived), [("notice.txt".into(), "imported".into(), Some("D1".into()))]);
         assert_eq!(arrived[0].findings, Some(1));
         assert_eq!(paused(&intake, &desk), None);

@@ -15,7 +15,7 @@
 //!
 //! The UI listens with `backend.onProgress` (`ui/src/lib/backend.ts`); `components/ProgressBar`
 //! shows the latest event per task and hides the bar when `done == total`. Task names in use:
-//! `import` (dropped files). Pick a short lowercase name per kind of work.
+//! `import` (dropped files), `intake` (the inbox folder). Pick a short lowercase name per kind of work.
 
 use serde::Serialize;
 use tauri::{AppHandle, Emitter};

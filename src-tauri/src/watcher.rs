@@ -13,6 +13,7 @@ use tauri::{AppHandle, Emitter, Manager};
 
 use crate::desk::Desk;
 use crate::intake::{Intake, SETTLE};
+use crate::progress;
 
 /// The event emitted when files arrived (from the folder or dropped on the window).
 pub const INTAKE_EVENT: &str = "intake";
@@ -36,9 +37,10 @@ fn run(app: &AppHandle) {
     })
     .ok();
     let mut watched: Option<PathBuf> = None;
+    let mut progress = progress::to_window(app);
     loop {
         let intake = app.state::<Intake>();
-        if !intake.sweep(&app.state::<Desk>()).is_empty() {
+        if !intake.sweep(&app.state::<Desk>(), &mut progress).is_empty() {
             let _ = app.emit(INTAKE_EVENT, ());
         }
         let folder = intake.folder();

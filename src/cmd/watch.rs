@@ -92,6 +92,10 @@ fn watch(
 ) -> anyhow::Result<ExitCode> {
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // A second Ctrl-C while a long import finishes ends the process at once (exit 1); the
+        // file being imported stays in .importing/ and the next run finishes it.
+        signal_hook::flag::register_conditional_shutdown(signal, 1, Arc::clone(&stop))
+            .context("cannot catch Ctrl-C")?;
         signal_hook::flag::register(signal, Arc::clone(&stop)).context("cannot catch Ctrl-C")?;
     }
     let (events, woken) = mpsc::channel();

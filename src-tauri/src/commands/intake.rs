@@ -44,10 +44,11 @@ pub async fn clear_inbox_folder(
 /// Sweeps the inbox folder now (the watcher also does, on its own); returns what arrived.
 #[tauri::command]
 pub async fn sweep_inbox_folder(
+    app: AppHandle,
     desk: State<'_, Desk>,
     intake: State<'_, Intake>,
 ) -> Result<Vec<ArrivalView>, IpcError> {
-    Ok(intake.sweep(&desk))
+    Ok(intake.sweep(&desk, &mut progress::to_window(&app)))
 }
 
 /// What arrived in this run, newest first.

@@ -128,9 +128,22 @@ impl InboxSweeper {
     /// the folder that is complete, moving each to `processed/` or `failed/`.
     ///
     /// Fails when `session` may not import (nothing is moved then), or when the folder itself
-    /// cannot be listed or its subfolders created; a file that cannot be imported is a [`ArrivalOutcome::Failed`] arrival, and a workspace failure
-    /// ends the sweep early with [`SweepReport::stopped`].
+    /// cannot be listed or its subfolders created; a file that cannot be imported is a
+    /// [`ArrivalOutcome::Failed`] arrival, and a workspace failure ends the sweep early with
+    /// [`SweepReport::stopped`].
     pub fn sweep(&mut self, workspace: &Workspace, session: &Session) -> Result<SweepReport> {
+        self.sweep_reporting(workspace, session, &mut |_, _, _| {})
+    }
+
+    /// [`Self::sweep`], calling `progress(done, total, file_name)` before each file it handles
+    /// and `progress(total, total, "")` once it is over, when it handled any: importing a batch
+    /// of large files takes long enough for a front end to show how far it has got.
+    pub fn sweep_reporting(
+        &mut self,
+        workspace: &Workspace,
+        session: &Session,
+        progress: &mut dyn FnMut(usize, usize, &str),
+    ) -> Result<SweepReport> {
         // Refuse before touching a file: a user who may not import must not move anything.
         acting(workspace.store().conn(), session)?
             .require_document_role(Role::Drafter, "import documents from the inbox folder")?;
@@ -140,16 +153,11 @@ impl InboxSweeper {
                 .map_err(|e| Error::from(e).context(format!("cannot create {}", path.display())))?;
         }
         let mut report = SweepReport::default();
-        for name in self.list(&self.dir.join(IMPORTING))?.into_keys() {
-            let claimed = self.dir.join(IMPORTING).join(name);
-            if !self.finish_into(workspace, session, &claimed, &mut report) {
-                return Ok(report);
-            }
-        }
-        let seen = self.list(&self.dir)?;
+        let leftovers: Vec<OsString> = self.list(&self.dir.join(IMPORTING))?.into_keys().collect();
         let previous = std::mem::take(&mut self.last_seen);
         let now = Instant::now();
-        for (name, observation) in seen {
+        let mut complete = Vec::new();
+        for (name, observation) in self.list(&self.dir)? {
             let since = match previous.get(&name) {
                 Some((before, since)) if *before == observation => *since,
                 _ => now,
@@ -157,12 +165,52 @@ impl InboxSweeper {
             if since == now || now.duration_since(since) < self.settle {
                 report.waiting += 1;
                 self.last_seen.insert(name, (observation, since));
-                continue;
+            } else {
+                complete.push((name, observation, since));
             }
+        }
+        let total = leftovers.len() + complete.len();
+        self.handle(
+            workspace,
+            session,
+            leftovers,
+            complete,
+            &mut |done, name| progress(done, total, name),
+            &mut report,
+        );
+        if total > 0 {
+            progress(total, total, "");
+        }
+        Ok(report)
+    }
+
+    /// Finishes the files left in `.importing/`, then claims and finishes the complete ones,
+    /// until the workspace fails.
+    fn handle(
+        &mut self,
+        workspace: &Workspace,
+        session: &Session,
+        leftovers: Vec<OsString>,
+        complete: Vec<(OsString, Observation, Instant)>,
+        progress: &mut dyn FnMut(usize, &str),
+        report: &mut SweepReport,
+    ) {
+        let mut done = 0;
+        for name in leftovers {
+            progress(done, &name.to_string_lossy());
+            done += 1;
+            let claimed = self.dir.join(IMPORTING).join(name);
+            if !self.finish_into(workspace, session, &claimed, report) {
+                return;
+            }
+        }
+        for (name, observation, since) in complete {
+            progress(done, &name.to_string_lossy());
+            done += 1;
             match self.claim(&name) {
                 Ok(Some(claimed)) => {
-                    if !self.finish_into(workspace, session, &claimed, &mut report) {
-                        return Ok(report);
+                    if !self.finish_into(workspace, session, &claimed, report) {
+                        return;
                     }
                 }
                 // Its name is still taken in `.importing/`: it waits for the next sweep.
@@ -172,11 +220,10 @@ impl InboxSweeper {
                 }
                 Err(error) => {
                     report.stopped = Some(error);
-                    return Ok(report);
+                    return;
                 }
             }
         }
-        Ok(report)
     }
 
     /// The files to consider directly in `dir`, by name, with what they look like now. Only

@@ -158,6 +158,23 @@ fn a_file_is_complete_only_once_unchanged_for_the_settle_time_however_often_one_
 }
 
 #[test]
+fn a_sweep_reports_its_progress_file_by_file_and_then_its_end() {
+    let inbox = inbox();
+    let mut sweeper = InboxSweeper::new(&inbox.dir, Duration::ZERO);
+    inbox.drop_file("a.txt", "甲\n");
+    inbox.drop_file("b.txt", "乙\n");
+    let mut steps = Vec::new();
+    let mut record = |done: usize, total: usize, name: &str| steps.push((done, total, name.to_string()));
+    sweeper.sweep_reporting(&inbox.ws, &inbox.drafter, &mut record).unwrap();
+    assert_eq!(steps, [], "nothing complete yet, nothing to report");
+    sweeper
+        .sweep_reporting(&inbox.ws, &inbox.drafter, &mut |d, t, n| steps.push((d, t, n.to_string())))
+        .unwrap();
+    let expected = [(0, 2, "a.txt"), (1, 2, "b.txt"), (2, 2, "")];
+    assert_eq!(steps, expected.map(|(d, t, n)| (d, t, n.to_string())));
+}
+
+#[test]
 fn hidden_lock_and_partial_files_are_never_touched() {
     let check = |name: &str, skipped: bool| {
         assert_eq!(is_skipped(&OsString::from(name)), skipped, "{name}");

@@ -180,7 +180,8 @@ export const en = {
   // — settings —
 
   // — intake (watched folder, drag and drop, progress) —
-  'intake.task.import': 'Importing',
+  'intake.task.import': 'Importing dropped files',
+  'intake.task.intake': 'Importing from the inbox folder',
   'intake.progress.count': '{done} of {total}',
   'intake.sweeping': 'Checking the inbox folder…',
   'intake.sweep_now': 'Check now',

@@ -181,7 +181,8 @@ export const zh: Record<MessageKey, string> = {
   // — settings —
 
   // — intake (watched folder, drag and drop, progress) —
-  'intake.task.import': '正在导入',
+  'intake.task.import': '正在导入拖放的文件',
+  'intake.task.intake': '正在从收件文件夹导入',
   'intake.progress.count': '{done}/{total}',
   'intake.sweeping': '正在检查收件文件夹…',
   'intake.sweep_now': '立即检查',
