@@ -5,7 +5,8 @@
 # land in tests/output/e2e/. Needs what scripts/setup-system.sh installs, plus tauri-driver
 # (installed here with cargo if missing).
 #
-# Overridable: E2E_DISPLAY (default :99), E2E_PORT (4444; the native driver uses E2E_PORT+1).
+# Overridable: E2E_DISPLAY (default :99), E2E_PORT (4444; the native driver uses E2E_PORT+1),
+# E2E_ONLY (run only the journey of that name, such as `pages`, while iterating).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -47,6 +48,11 @@ mkdir -p "$profile"
 export XDG_DATA_HOME="$profile/data" XDG_CONFIG_HOME="$profile/config" XDG_CACHE_HOME="$profile/cache"
 # ...and an empty workspace, which the desk journey creates.
 export VETTED_WORKSPACE="$output/workspace"
+# The native dialogs answer from this file (see src-tauri/src/dialogs.rs); journeys write it.
+export VETTED_E2E_PICK="$output/picks"
+: >"$VETTED_E2E_PICK"
+# The pages journey generates its long PDF with reportlab from the project's venv.
+[ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
 
 tauri-driver --port "$port" --native-port "$((port + 1))" >"$output/tauri-driver.log" 2>&1 &
 pids+=($!)
@@ -59,5 +65,9 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
 }
 
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
-node tests/e2e/journey.mjs "$app" "$output"
-node tests/e2e/desk.mjs "$app" "$output"
+journey() {
+  if [ -z "${E2E_ONLY:-}" ] || [ "$E2E_ONLY" = "$1" ]; then node "tests/e2e/$1.mjs" "$app" "$output"; fi
+}
+journey journey
+journey desk
+journey pages
