@@ -10,11 +10,11 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use vetted_core::{
-    Error, ErrorKind, Format, Limits, PlannedArea, PlannedRange, Rect, RedactionPlan, Result, RuleSet,
-    ingest, redact, scan,
+    Document, Error, ErrorKind, Format, Limits, PlannedArea, PlannedRange, Rect, RedactionPlan, Result,
+    RuleSet, ingest, redact, scan,
 };
 
 use crate::dto::{AreaRequest, DocumentView, ExportView, RangeRequest};
@@ -24,6 +24,9 @@ struct OpenDocument {
     name: String,
     bytes: Vec<u8>,
     format: Format,
+    /// The reading of `bytes`, kept for the page view: reading a 300-page PDF again to find
+    /// where its findings are drawn would cost as much as opening it.
+    document: Arc<Document>,
 }
 
 /// The documents open in this run, shared by every command.
@@ -59,7 +62,8 @@ impl Workbench {
         state.next_id += 1;
         let id = state.next_id;
         let view = DocumentView::new(id, name.clone(), &document, &findings);
-        state.documents.insert(id, OpenDocument { name, bytes, format: document.format() });
+        let format = document.format();
+        state.documents.insert(id, OpenDocument { name, bytes, format, document: Arc::new(document) });
         Ok(view)
     }
 
@@ -125,6 +129,12 @@ impl Workbench {
         let state = self.lock();
         let document = state.documents.get(&id).ok_or_else(|| unknown(id))?;
         Ok((document.format, document.bytes.clone()))
+    }
+
+    /// The reading of document `id`, as it was reviewed.
+    pub fn document(&self, id: u32) -> Result<Arc<Document>> {
+        let state = self.lock();
+        state.documents.get(&id).map(|d| Arc::clone(&d.document)).ok_or_else(|| unknown(id))
     }
 
     /// The state, even if a panic in another command poisoned the lock: every update of it is
