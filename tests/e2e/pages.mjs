@@ -135,6 +135,16 @@ try {
   assert.ok(box.height < 2 * word.height, 'and no more than the line');
   await step(session, 'highlight');
 
+  // 2b. Zoomed in, the page is drawn larger and the highlight stays on the same words.
+  const scaleOf = async () => Number(await session.execute(`return document.querySelector('[data-testid=pdf-pages]').dataset.scale;`));
+  const fitScale = await scaleOf();
+  await session.click('[data-testid=zoom-in]');
+  await session.waitUntil('zoomed in', async () => Math.abs((await scaleOf()) - fitScale * 1.25) < 1e-6, true);
+  const [zoomed] = await session.execute(HIGHLIGHT_BOXES, [start]);
+  for (const k of ['x', 'y', 'width', 'height']) assert.ok(Math.abs(zoomed[k] - box[k]) < 0.5, `zoomed ${k}: ${zoomed[k]} vs ${box[k]}`);
+  await session.click('[data-testid=zoom-fit]');
+  await session.waitUntil('back to the page width', async () => Math.abs((await scaleOf()) - fitScale) < 1e-6, true);
+
   // 3. j moves on to the next finding: the phone number's highlight is no longer the current one.
   if (findings.length > 1) {
     await session.keys('j');

@@ -183,6 +183,9 @@ export const en = {
 
   // — pages (PDF, photo) —
   'pages.loading': 'Loading the pages…',
+  'pages.zoom.in': 'Zoom in',
+  'pages.zoom.out': 'Zoom out',
+  'pages.keys.area': 'mark an area on the page or photo',
   'pages.indicator': 'Page {page} of {total}',
   'pages.page': 'Page {page}',
   'pages.area.start': 'Mark an area ({key})',

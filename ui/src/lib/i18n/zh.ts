@@ -184,6 +184,9 @@ export const zh: Record<MessageKey, string> = {
 
   // — pages (PDF, photo) —
   'pages.loading': '正在载入页面…',
+  'pages.zoom.in': '放大',
+  'pages.zoom.out': '缩小',
+  'pages.keys.area': '在页面或照片上标记区域',
   'pages.indicator': '第 {page} 页，共 {total} 页',
   'pages.page': '第 {page} 页',
   'pages.area.start': '标记区域（{key}）',
