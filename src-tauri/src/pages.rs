@@ -527,6 +527,25 @@ mod tests {
         }
     }
 
+    /// Regression: the lookup held the lock of the kept readings while `keep` took it again,
+    /// so the second request for a workspace document hung forever.
+    #[test]
+    fn a_kept_reading_is_found_again_without_deadlock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notice.pdf");
+        std::fs::write(&path, fixture("reportlab.pdf")).unwrap();
+        let (bench, pages) = (Workbench::default(), Pages::default());
+        let desk = Desk::new(Some(dir.path().join("workspace")));
+        desk.create("admin", "correct horse battery").unwrap();
+        desk.add_user("li", &["drafter".into()], "drafter passphrase").unwrap();
+        desk.sign_in("li", "drafter passphrase").unwrap();
+        desk.import(&path).unwrap();
+        let source = PagesSource::Desk("D1".into());
+        let first = pages.document(&bench, &desk, &source).unwrap();
+        let again = pages.document(&bench, &desk, &source).unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "the second request reuses the first reading");
+    }
+
     #[test]
     fn unknown_sources_and_signed_out_desks_are_refused_with_stable_codes() {
         let dir = tempfile::tempdir().unwrap();
