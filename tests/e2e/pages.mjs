@@ -109,6 +109,20 @@ try {
     const d = document.querySelector('[data-testid=pdf-pages]').dataset;
     return { fetchedMs: Number(d.fetchedMs), parsedMs: Number(d.parsedMs), firstPageMs: Number(d.firstPageMs) };`);
 
+  // 1b. The Chinese line (STSong-Light, not embedded: pdf.js needs its bundled CMap, which the
+  // CSP must let it load) is drawn: the canvas has ink where pdftotext puts the words.
+  const chinese = pdftotextBox(small, 1, '联系人');
+  const ink = await session.execute(`
+    const [b] = arguments;
+    const page = document.querySelector('[data-testid=page][data-page="1"]');
+    const canvas = page.querySelector('canvas');
+    const s = canvas.width / Number(page.dataset.widthPt);
+    const data = canvas.getContext('2d').getImageData(Math.floor(b.x * s), Math.floor(b.y * s), Math.ceil(b.width * s), Math.ceil(b.height * s)).data;
+    let dark = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && data[i] + data[i + 1] + data[i + 2] < 384) dark++;
+    return dark;`, [chinese]);
+  assert.ok(ink > 20, `the Chinese line is drawn (${ink} dark pixels where pdftotext puts ${JSON.stringify(chinese)})`);
+
   // 2. The finding on "13800138000": selected from the panel, it is the current highlight, and
   // its box covers the words where pdftotext puts them.
   const findings = await session.execute(
