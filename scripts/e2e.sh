@@ -5,7 +5,8 @@
 # land in tests/output/e2e/. Needs what scripts/setup-system.sh installs, plus tauri-driver
 # (installed here with cargo if missing).
 #
-# Overridable: E2E_DISPLAY (default :99), E2E_PORT (4444; the native driver uses E2E_PORT+1).
+# Overridable: E2E_DISPLAY (default :99), E2E_PORT (4444; the native driver uses E2E_PORT+1),
+# E2E_ONLY (run only the journey of that name, such as `pages`, while iterating).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -51,6 +52,8 @@ export VETTED_WORKSPACE="$output/workspace"
 # (see src-tauri/src/dialogs.rs); a journey writes its answers before clicking.
 export VETTED_E2E_PICK="$output/dialog-answers"
 : >"$VETTED_E2E_PICK"
+# The pages journey generates its long PDF with reportlab from the project's venv.
+[ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
 
 tauri-driver --port "$port" --native-port "$((port + 1))" >"$output/tauri-driver.log" 2>&1 &
 pids+=($!)
@@ -63,8 +66,9 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
 }
 
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
-# E2E_ONLY="desk intake" runs only the named journeys (in this order; intake needs desk's
-# workspace).
-for journey in journey desk intake; do
-  case " ${E2E_ONLY:-journey desk intake} " in *" $journey "*) node "tests/e2e/$journey.mjs" "$app" "$output" ;; esac
+# E2E_ONLY="desk intake" runs only the named journeys, in the order below (intake needs the
+# workspace desk creates).
+journeys=(journey desk intake pages)
+for journey in "${journeys[@]}"; do
+  case " ${E2E_ONLY:-${journeys[*]}} " in *" $journey "*) node "tests/e2e/$journey.mjs" "$app" "$output" ;; esac
 done

@@ -100,6 +100,24 @@ pub struct RangeRequest {
     pub reason: String,
 }
 
+/// An area the reviewer drew to remove, with everything under it.
+#[derive(Clone, Debug, PartialEq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AreaRequest {
+    /// 1-based page (always 1 for a photo).
+    pub page: u32,
+    /// Left edge: PDF points (pixels for a photo) from the page's left.
+    pub x: f32,
+    /// Top edge, from the page's top.
+    pub y: f32,
+    /// Width.
+    pub width: f32,
+    /// Height.
+    pub height: f32,
+    /// Reason code.
+    pub reason: String,
+}
+
 /// A verified export written to disk.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

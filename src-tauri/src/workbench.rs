@@ -10,19 +10,23 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use vetted_core::{
-    Error, ErrorKind, Format, Limits, PlannedRange, RedactionPlan, Result, RuleSet, ingest, redact, scan,
+    Document, Error, ErrorKind, Format, Limits, PlannedArea, PlannedRange, Rect, RedactionPlan, Result,
+    RuleSet, ingest, redact, scan,
 };
 
-use crate::dto::{DocumentView, ExportView, RangeRequest};
+use crate::dto::{AreaRequest, DocumentView, ExportView, RangeRequest};
 
 /// One opened file: what it was called and the bytes that were reviewed.
 struct OpenDocument {
     name: String,
     bytes: Vec<u8>,
     format: Format,
+    /// The reading of `bytes`, kept for the page view: reading a 300-page PDF again to find
+    /// where its findings are drawn would cost as much as opening it.
+    document: Arc<Document>,
 }
 
 /// The documents open in this run, shared by every command.
@@ -58,7 +62,8 @@ impl Workbench {
         state.next_id += 1;
         let id = state.next_id;
         let view = DocumentView::new(id, name.clone(), &document, &findings);
-        state.documents.insert(id, OpenDocument { name, bytes, format: document.format() });
+        let format = document.format();
+        state.documents.insert(id, OpenDocument { name, bytes, format, document: Arc::new(document) });
         Ok(view)
     }
 
@@ -81,6 +86,17 @@ impl Workbench {
     /// Redacts `ranges` from document `id`, verifies the result, and writes it to
     /// `destination`. Nothing is written when redaction or verification fails.
     pub fn export(&self, id: u32, ranges: Vec<RangeRequest>, destination: &Path) -> Result<ExportView> {
+        self.export_with_areas(id, ranges, Vec::new(), destination)
+    }
+
+    /// Like [`Workbench::export`], also blanking out `areas` of the pages (PDF) or the picture.
+    pub fn export_with_areas(
+        &self,
+        id: u32,
+        ranges: Vec<RangeRequest>,
+        areas: Vec<AreaRequest>,
+        destination: &Path,
+    ) -> Result<ExportView> {
         let (name, bytes, format) = {
             let state = self.lock();
             let document = state.documents.get(&id).ok_or_else(|| unknown(id))?;
@@ -91,12 +107,34 @@ impl Workbench {
                 .into_iter()
                 .map(|r| PlannedRange { start: r.start, end: r.end, reason: r.reason })
                 .collect(),
+            areas: areas
+                .into_iter()
+                .map(|a| PlannedArea {
+                    page: a.page,
+                    rect: Rect { x: a.x, y: a.y, width: a.width, height: a.height },
+                    reason: a.reason,
+                })
+                .collect(),
             ..RedactionPlan::default()
         };
         let export = redact(&bytes, format, &plan, &Limits::default()).map_err(|e| e.context(&name))?;
         std::fs::write(destination, &export.bytes)
             .map_err(|e| Error::from(e).context(destination.display()))?;
         Ok(ExportView::new(destination.display().to_string(), &export.report))
+    }
+
+    /// The format and the original bytes of document `id`, exactly as reviewed (for the page
+    /// view, which draws PDF pages and photos from them).
+    pub fn original(&self, id: u32) -> Result<(Format, Vec<u8>)> {
+        let state = self.lock();
+        let document = state.documents.get(&id).ok_or_else(|| unknown(id))?;
+        Ok((document.format, document.bytes.clone()))
+    }
+
+    /// The reading of document `id`, as it was reviewed.
+    pub fn document(&self, id: u32) -> Result<Arc<Document>> {
+        let state = self.lock();
+        state.documents.get(&id).map(|d| Arc::clone(&d.document)).ok_or_else(|| unknown(id))
     }
 
     /// The state, even if a panic in another command poisoned the lock: every update of it is
@@ -209,6 +247,27 @@ mod tests {
         let destination = dir.path().join("out.txt");
         assert!(bench.export(id, vec![range(0, 9)], &destination).is_err());
         assert!(!destination.exists());
+    }
+
+    #[test]
+    fn drawn_areas_reach_the_redactor() {
+        let dir = tempfile::tempdir().unwrap();
+        let bench = Workbench::default();
+        let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/photo.png");
+        let id = bench.open(&photo).unwrap().id;
+        let area = |page: u32| AreaRequest {
+            page,
+            x: 0.0,
+            y: 0.0,
+            width: 4.0,
+            height: 4.0,
+            reason: "manual".into(),
+        };
+        let refused = bench.export_with_areas(id, vec![], vec![area(2)], &dir.path().join("refused.png"));
+        check_error(refused, "invalid_input", "page 2");
+        let destination = dir.path().join("out.png");
+        bench.export_with_areas(id, vec![], vec![area(1)], &destination).unwrap();
+        assert!(destination.exists());
     }
 
     #[test]

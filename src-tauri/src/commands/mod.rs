@@ -6,12 +6,15 @@
 //! large file, or waiting on a dialog, never freezes the window.
 
 pub mod intake;
+pub mod pages;
 
 use tauri::{AppHandle, State};
 
 use crate::desk::Desk;
 use crate::dialogs;
-use crate::dto::{DeskStatus, DocumentView, ExportView, ImportView, InboxRow, RangeRequest, UserView};
+use crate::dto::{
+    AreaRequest, DeskStatus, DocumentView, ExportView, ImportView, InboxRow, RangeRequest, UserView,
+};
 use crate::error::IpcError;
 use crate::workbench::Workbench;
 
@@ -32,18 +35,19 @@ pub async fn open_startup_document(bench: State<'_, Workbench>) -> Result<Option
 }
 
 /// Asks where to save, then writes the verified public version of document `id` with
-/// `ranges` removed; `None` when the dialog was cancelled.
+/// `ranges` (and the drawn `areas`, if any) removed; `None` when the dialog was cancelled.
 #[tauri::command]
 pub async fn export_document(
     app: AppHandle,
     bench: State<'_, Workbench>,
     id: u32,
     ranges: Vec<RangeRequest>,
+    areas: Option<Vec<AreaRequest>>,
 ) -> Result<Option<ExportView>, IpcError> {
     let Some(path) = dialogs::pick_destination(&app, &bench.suggested_export_name(id)?) else {
         return Ok(None);
     };
-    Ok(Some(bench.export(id, ranges, &path)?))
+    Ok(Some(bench.export_with_areas(id, ranges, areas.unwrap_or_default(), &path)?))
 }
 
 /// The workspace and who is signed in.

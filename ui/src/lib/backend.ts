@@ -6,7 +6,8 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type {
-  DeskStatus, DocumentView, ExportView, ImportView, InboxRow, IpcError, RangeRequest, UserView,
+  AreaRequest, CharRange, DeskStatus, DocumentView, ExportView, ImportView, InboxRow, IpcError, PagesSource, PagesView,
+  RangeBoxes, RangeRequest, UserView,
 } from './ipc/types';
 import type { ArrivalView, InboxFolderView, Progress } from './ipc/types';
 
@@ -49,8 +50,8 @@ export function openStartupDocument(): Promise<DocumentView | null> {
 }
 
 /** Asks where to save, then writes the verified public version; `null` when cancelled. */
-export function exportDocument(id: number, ranges: RangeRequest[]): Promise<ExportView | null> {
-  return call('export_document', { id, ranges });
+export function exportDocument(id: number, ranges: RangeRequest[], areas: AreaRequest[] = []): Promise<ExportView | null> {
+  return call('export_document', { id, ranges, areas });
 }
 
 /** The workspace and who is signed in. */
@@ -131,4 +132,20 @@ export function onDragOver(handler: (over: boolean) => void): Promise<UnlistenFn
   return getCurrentWebview().onDragDropEvent((event) => {
     handler(event.payload.type === 'enter' || event.payload.type === 'over');
   });
+// — pages (PDF pages, photos) —
+
+/** The page sizes of a PDF (or the size and metadata of a photo), before any page is drawn. */
+export function pagesView(source: PagesSource): Promise<PagesView> {
+  return call('pages_view', { source });
+}
+
+/** The original bytes, exactly as reviewed, for pdf.js or an `<img>`: a binary response, not
+ * JSON. */
+export function pagesOriginal(source: PagesSource): Promise<ArrayBuffer> {
+  return call('pages_original', { source });
+}
+
+/** Where each character range is drawn: one box per line, in PDF points from the page's top left. */
+export function pagesBoxes(source: PagesSource, ranges: CharRange[]): Promise<RangeBoxes[]> {
+  return call('pages_boxes', { source, ranges });
 }

@@ -126,6 +126,32 @@ end: number,
  */
 reason: string, };
 
+export type AreaRequest = { 
+/**
+ * 1-based page (always 1 for a photo).
+ */
+page: number, 
+/**
+ * Left edge: PDF points (pixels for a photo) from the page's left.
+ */
+x: number, 
+/**
+ * Top edge, from the page's top.
+ */
+y: number, 
+/**
+ * Width.
+ */
+width: number, 
+/**
+ * Height.
+ */
+height: number, 
+/**
+ * Reason code.
+ */
+reason: string, };
+
 export type ExportView = { 
 /**
  * Where the public version was written.
@@ -347,3 +373,119 @@ total: number,
  * What is being worked on now (a file name), for people; may be empty.
  */
 label: string, };
+
+export type PagesSource = { "bench": number } | { "desk": string };
+
+export type PagesLayout = "pages" | "image" | "flow";
+
+export type PageSize = { 
+/**
+ * Width.
+ */
+width: number, 
+/**
+ * Height.
+ */
+height: number, };
+
+export type PagesView = { 
+/**
+ * How the document is drawn.
+ */
+layout: PagesLayout, 
+/**
+ * The MIME type of the original bytes (`"application/pdf"`, `"image/jpeg"`...).
+ */
+mime: string, 
+/**
+ * One entry per page, in order; one for a picture; none for flowing text.
+ */
+pages: Array<PageSize>, 
+/**
+ * For a picture: its metadata fields and GPS position.
+ */
+photo: PhotoFacts | null, };
+
+export type PhotoFacts = { 
+/**
+ * Every metadata field (EXIF, XMP, IPTC...), in file order.
+ */
+fields: Array<PhotoField>, 
+/**
+ * Where the photo was taken, when it says.
+ */
+gps: GpsPosition | null, };
+
+export type PhotoField = { 
+/**
+ * The field, such as `"EXIF Model"`.
+ */
+label: string, 
+/**
+ * Its value as text.
+ */
+text: string, 
+/**
+ * True for GPS fields: a position is the most sensitive thing a photo carries.
+ */
+gps: boolean, };
+
+export type GpsPosition = { 
+/**
+ * Degrees north (negative: south).
+ */
+latitude: number, 
+/**
+ * Degrees east (negative: west).
+ */
+longitude: number, 
+/**
+ * The position as the reader wrote it, with altitude and degrees/minutes/seconds.
+ */
+text: string, };
+
+export type CharRange = { 
+/**
+ * First character offset.
+ */
+start: number, 
+/**
+ * One past the last character offset.
+ */
+end: number, };
+
+export type PageBox = { 
+/**
+ * 1-based page number.
+ */
+page: number, 
+/**
+ * Left edge.
+ */
+x: number, 
+/**
+ * Top edge.
+ */
+y: number, 
+/**
+ * Width.
+ */
+width: number, 
+/**
+ * Height.
+ */
+height: number, };
+
+export type RangeBoxes = { 
+/**
+ * First character offset, as asked.
+ */
+start: number, 
+/**
+ * One past the last character offset, as asked.
+ */
+end: number, 
+/**
+ * The boxes.
+ */
+boxes: Array<PageBox>, };
