@@ -47,6 +47,11 @@ mkdir -p "$profile"
 export XDG_DATA_HOME="$profile/data" XDG_CONFIG_HOME="$profile/config" XDG_CACHE_HOME="$profile/cache"
 # ...and an empty workspace, which the desk journey creates.
 export VETTED_WORKSPACE="$output/workspace"
+# The native file dialogs answer from this file instead (see src-tauri/src/dialogs.rs); the
+# journeys write into it just before each dialog. Exported before tauri-driver starts, so the
+# app it launches inherits it.
+export VETTED_E2E_PICK="$output/dialog-answers"
+: >"$VETTED_E2E_PICK"
 
 tauri-driver --port "$port" --native-port "$((port + 1))" >"$output/tauri-driver.log" 2>&1 &
 pids+=($!)
@@ -59,5 +64,12 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
 }
 
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
-node tests/e2e/journey.mjs "$app" "$output"
-node tests/e2e/desk.mjs "$app" "$output"
+# E2E_ONLY="desk admin" runs only the journeys named (in this order of the list below); a
+# journey may depend on the workspace an earlier one left (admin needs desk's users).
+journey() {
+  if [ -n "${E2E_ONLY:-}" ] && [[ " $E2E_ONLY " != *" $1 "* ]]; then return 0; fi
+  node "tests/e2e/$1.mjs" "$app" "$output"
+}
+journey journey
+journey desk
+journey admin
