@@ -111,6 +111,11 @@ try {
     '1 new terms added to classification.level.zh.',
   );
   await step('rules-and-codes');
+  // The same screen in Chinese, for the screenshots (every string is translated).
+  await session.click('[data-testid=language] option[value=zh]');
+  await session.waitUntil('Chinese', () => session.text('[data-testid=nav-settings]'), '设置');
+  await step('settings-zh');
+  await session.click('[data-testid=language] option[value=en]');
 
   // The disabled user can no longer sign in.
   await signOut();
@@ -175,6 +180,9 @@ try {
   await session.click('[data-testid=audit-export-csv]');
   await session.waitUntil('exported', () => session.text('[data-testid=audit-exported]'), `Written to ${record}`);
   await step('auditor-record');
+  await session.click('[data-testid=language] option[value=zh]');
+  await session.waitUntil('Chinese', () => session.text('[data-testid=audit-verify]'), '校验整条哈希链');
+  await step('auditor-record-zh');
 
   assert.ok(existsSync(record), `${record} was written`);
   const csv = readFileSync(record, 'utf8');
