@@ -8,7 +8,7 @@
 //      tells the drafter which role it needs;
 //   3. the auditor verifies the chain (the head hash is shown), reads the document's timeline
 //      and exports its review record as CSV through the save dialog (answered by the
-//      VETTED_E2E_PICK hook); this test reads the CSV.
+//      VETTED_E2E_PICK hook) and the document's timeline as CSV; this test reads both.
 //
 // Usage: node admin.mjs ABSOLUTE_APP_PATH OUTPUT_DIR  (VETTED_WORKSPACE and VETTED_E2E_PICK
 // set by scripts/e2e.sh). Screenshots: OUTPUT_DIR/admin-NN-step.png.
@@ -180,6 +180,15 @@ try {
   await session.click('[data-testid=audit-export-csv]');
   await session.waitUntil('exported', () => session.text('[data-testid=audit-exported]'), `Written to ${record}`);
   await step('auditor-record');
+
+  // ...and the document's timeline as CSV, with the hashes the chain is made of.
+  const timeline = join(outputDir, 'timeline.csv');
+  answerDialogs(timeline);
+  await session.click('[data-testid=audit-export-log]');
+  await session.waitUntil('timeline exported', () => session.text('[data-testid=audit-exported]'), `Written to ${timeline}`);
+  const timelineRows = readFileSync(timeline, 'utf8').split('\r\n').filter((l) => l !== '');
+  assert.equal(timelineRows[0], 'seq,time,actor,action,document,payload,prev_hash,hash');
+  assert.deepEqual(timelineRows.slice(1).map((l) => l.split(',')[3]), ['import', 'scan']);
   await session.click('[data-testid=language] option[value=zh]');
   await session.waitUntil('Chinese', () => session.text('[data-testid=audit-verify]'), '校验整条哈希链');
   await step('auditor-record-zh');

@@ -346,6 +346,16 @@ path: string,
  */
 document: string, };
 
+export type LogExportView = { 
+/**
+ * Where it was written.
+ */
+path: string, 
+/**
+ * How many entries it holds.
+ */
+entries: number, };
+
 export type UserRow = { 
 /**
  * The user name.
