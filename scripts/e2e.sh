@@ -47,9 +47,8 @@ mkdir -p "$profile"
 export XDG_DATA_HOME="$profile/data" XDG_CONFIG_HOME="$profile/config" XDG_CACHE_HOME="$profile/cache"
 # ...and an empty workspace, which the desk journey creates.
 export VETTED_WORKSPACE="$output/workspace"
-# The native file dialogs answer from this file instead (see src-tauri/src/dialogs.rs); the
-# journeys write into it just before each dialog. Exported before tauri-driver starts, so the
-# app it launches inherits it.
+# Native dialogs cannot be driven by WebDriver: the app answers them from this file instead
+# (see src-tauri/src/dialogs.rs); a journey writes its answers before clicking.
 export VETTED_E2E_PICK="$output/dialog-answers"
 : >"$VETTED_E2E_PICK"
 
@@ -64,12 +63,8 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
 }
 
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
-# E2E_ONLY="desk admin" runs only the journeys named (in this order of the list below); a
-# journey may depend on the workspace an earlier one left (admin needs desk's users).
-journey() {
-  if [ -n "${E2E_ONLY:-}" ] && [[ " $E2E_ONLY " != *" $1 "* ]]; then return 0; fi
-  node "tests/e2e/$1.mjs" "$app" "$output"
-}
-journey journey
-journey desk
-journey admin
+# E2E_ONLY="desk admin" runs only the named journeys (in this order; intake and admin need
+# desk's workspace).
+for journey in journey desk intake admin; do
+  case " ${E2E_ONLY:-journey desk intake admin} " in *" $journey "*) node "tests/e2e/$journey.mjs" "$app" "$output" ;; esac
+done

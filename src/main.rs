@@ -50,6 +50,8 @@ enum Command {
     /// Read and verify the audit log; write a document's review record.
     #[command(subcommand)]
     Audit(cmd::audit::Command),
+    /// Import what is dropped in a folder, moving each file to processed/ or failed/.
+    Watch(cmd::watch::Args),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         Command::Reject(args) => cmd::signoff::reject(&workspace, args),
         Command::Export(args) => cmd::export::run(&workspace, args),
         Command::Audit(command) => cmd::audit::run(&workspace, command),
+        Command::Watch(args) => cmd::watch::run(&workspace, args),
     };
     match result {
         Ok(code) => code,

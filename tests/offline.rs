@@ -96,57 +96,46 @@ fn the_network_check_flags_network_crates_and_socket_features_only() {
 }
 
 /// The packages in the normal (run-time) dependency tree of `vetted` and `vetted-core`, for
-/// every target platform, with the features the workspace enables on them.
+/// every target platform, with the features a build of those two enables on them.
+///
+/// `cargo tree -p` rather than `cargo metadata`: the metadata's resolve unifies features across
+/// the whole workspace, so it would charge the CLI with what the desktop shell enables for
+/// itself (tokio's `net`, hence mio's, which the CLI's `notify` also depends on). The CLI is
+/// built without the shell (`default-members`), and this is the tree it is built with.
 fn runtime_tree() -> Vec<Package> {
     // Not `--offline`: the tree covers every platform, and a fresh checkout has only fetched
     // the host's crates. `--locked` keeps the resolution exactly the committed one.
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
     let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--locked", "--manifest-path"])
+        .args([
+            "tree",
+            "--locked",
+            "-p",
+            "vetted",
+            "-p",
+            "vetted-core",
+            "--edges",
+            "normal",
+            "--target",
+            "all",
+        ])
+        .args(["--prefix", "none", "--format", "{p}|{f}", "--manifest-path"])
         .arg(&manifest)
         .output()
-        .expect("cargo metadata runs");
-    assert!(out.status.success(), "cargo metadata: {}", stderr(&out));
-    let metadata: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let names: BTreeMap<&str, &str> = metadata["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
-        .collect();
-    let nodes: BTreeMap<&str, &serde_json::Value> = metadata["resolve"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| (n["id"].as_str().unwrap(), n))
-        .collect();
-
-    let roots: Vec<&str> = names
-        .iter()
-        .filter(|(_, name)| ["vetted", "vetted-core"].contains(name))
-        .map(|(id, _)| *id)
-        .collect();
-    assert_eq!(roots.len(), 2, "both vetted and vetted-core are workspace packages");
-    let mut seen: BTreeSet<&str> = roots.iter().copied().collect();
-    let mut queue = roots;
-    while let Some(id) = queue.pop() {
-        for dep in nodes[id]["deps"].as_array().unwrap() {
-            // A normal dependency has `"kind": null`; dev and build dependencies never ship.
-            let runtime = dep["dep_kinds"].as_array().unwrap().iter().any(|k| k["kind"].is_null());
-            let dep_id = dep["pkg"].as_str().unwrap();
-            if runtime && seen.insert(dep_id) {
-                queue.push(dep_id);
-            }
-        }
+        .expect("cargo tree runs");
+    assert!(out.status.success(), "cargo tree: {}", stderr(&out));
+    // Each line: `name vX.Y.Z [(path)]|feature,feature[ (*)]`; `(*)` marks a repeat.
+    let mut packages: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in stdout(&out).lines() {
+        let Some((package, features)) = line.split_once('|') else { continue };
+        let Some(name) = package.split_whitespace().next() else { continue };
+        let features = features.trim_end_matches(" (*)").split(',').filter(|f| !f.is_empty());
+        packages.entry(name.to_string()).or_default().extend(features.map(str::to_string));
     }
-    seen.iter()
-        .map(|id| {
-            let features =
-                nodes[id]["features"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string());
-            (names[id].to_string(), features.collect())
-        })
-        .collect()
+    let roots = ["vetted", "vetted-core"];
+    assert!(roots.iter().all(|r| packages.contains_key(*r)), "both roots are in the tree: {packages:?}");
+    packages.into_iter().collect()
 }
 
 #[test]

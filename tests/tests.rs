@@ -19,4 +19,5 @@ mod pdf_redact;
 mod photo_builder;
 mod scan_cli;
 mod scan_rules;
+mod watch;
 mod workspace;

@@ -50,7 +50,9 @@ fn declarations() -> String {
         crate::settings::TermRuleView::decl(&config),
         crate::settings::ReasonCodeView::decl(&config),
         // intake (watched folder, drag and drop, progress)
-
+        crate::intake::ArrivalView::decl(&config),
+        crate::intake::InboxFolderView::decl(&config),
+        crate::progress::Progress::decl(&config),
         // pages (PDF pages, photos)
     ];
     let mut out = String::from(

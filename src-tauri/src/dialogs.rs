@@ -37,6 +37,14 @@ pub fn pick_destination(app: &AppHandle, file_name: &str) -> Option<PathBuf> {
     app.dialog().file().set_file_name(file_name).blocking_save_file().and_then(|path| path.into_path().ok())
 }
 
+/// Asks for a folder (the inbox folder).
+pub fn pick_folder(app: &AppHandle) -> Option<PathBuf> {
+    if let Some(answer) = scripted_answer() {
+        return answer;
+    }
+    app.dialog().file().blocking_pick_folder().and_then(|path| path.into_path().ok())
+}
+
 /// The next scripted answer when the test hook is on: `Some(None)` is a cancel, `None` means
 /// "no hook, show the real dialog".
 fn scripted_answer() -> Option<Option<PathBuf>> {

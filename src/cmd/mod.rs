@@ -13,6 +13,7 @@ pub mod scan;
 pub mod signoff;
 pub mod summary;
 pub mod user;
+pub mod watch;
 
 use std::path::PathBuf;
 

@@ -3,6 +3,8 @@
 // The webview has no file access: commands raise the native dialogs and read or write files
 // themselves, so no function here takes a path.
 import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type {
   DeskStatus, DocumentView, ExportView, ImportView, InboxRow, IpcError, RangeRequest, UserView,
 } from './ipc/types';
@@ -10,6 +12,7 @@ import type {
   AuditDocumentView, AuditEntryView, ChainView, LogExportView, RecordExportView, RecordFormat,
 } from './ipc/types';
 import type { ReasonCodeView, RulesView, UserRow } from './ipc/types';
+import type { ArrivalView, InboxFolderView, Progress } from './ipc/types';
 
 /** A failed command: `code` is the core's stable `ErrorKind` code, or `internal` when the
  * shell itself failed (a command missing from this build, a panic). */
@@ -155,4 +158,51 @@ export function settingsReasonCodes(): Promise<ReasonCodeView[]> {
 /** Adds a reason code with its Chinese and English labels. */
 export function settingsAddReasonCode(code: string, zh: string, en: string): Promise<void> {
   return call('settings_add_reason_code', { code, zh, en });
+}
+
+// — intake (watched folder, drag and drop, progress) —
+
+/** The inbox folder setting and how its sweeping goes. */
+export function inboxFolder(): Promise<InboxFolderView> {
+  return call('inbox_folder');
+}
+
+/** Asks for a folder with the native dialog and makes it the inbox folder (administrators);
+ * `null` when cancelled. */
+export function chooseInboxFolder(): Promise<InboxFolderView | null> {
+  return call('choose_inbox_folder');
+}
+
+/** Stops watching any inbox folder (administrators). */
+export function clearInboxFolder(): Promise<InboxFolderView> {
+  return call('clear_inbox_folder');
+}
+
+/** Sweeps the inbox folder now; returns what arrived. */
+export function sweepInboxFolder(): Promise<ArrivalView[]> {
+  return call('sweep_inbox_folder');
+}
+
+/** What arrived in this run (the folder and dropped files), newest first. */
+export function arrivals(): Promise<ArrivalView[]> {
+  return call('arrivals');
+}
+
+/** Calls `handler` with each step of long work (the shared `progress` event). */
+export function onProgress(handler: (progress: Progress) => void): Promise<UnlistenFn> {
+  return listen<Progress>('progress', (event) => handler(event.payload));
+}
+
+/** Calls `handler` when files arrived from the inbox folder or a drop. */
+export function onArrivals(handler: () => void): Promise<UnlistenFn> {
+  return listen('intake', () => handler());
+}
+
+/** Calls `handler(true)` while files are dragged over the window, `false` when they leave or
+ * are dropped. The drop itself is handled by the shell, which imports the files: the webview
+ * never receives their paths for use. */
+export function onDragOver(handler: (over: boolean) => void): Promise<UnlistenFn> {
+  return getCurrentWebview().onDragDropEvent((event) => {
+    handler(event.payload.type === 'enter' || event.payload.type === 'over');
+  });
 }

@@ -68,8 +68,11 @@ mod tests {
         assert_eq!(
             lines[1],
             format!(
-                "1,{},admin,workspace_created,,\"{{\"\"schema_version\"\":1}}\",{},{}",
-                first.time, first.prev_hash, first.hash
+                "1,{},admin,workspace_created,,\"{{\"\"schema_version\"\":{}}}\",{},{}",
+                first.time,
+                crate::store::SCHEMA_VERSION,
+                first.prev_hash,
+                first.hash
             )
         );
         let added = lines.iter().find(|l| l.contains("user_added") && l.contains("cmd")).unwrap();

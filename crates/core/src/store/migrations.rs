@@ -14,7 +14,8 @@ use crate::error::{Error, ErrorKind, Result};
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// `(name, SQL)`, oldest first. Append only.
-const MIGRATIONS: &[(&str, &str)] = &[("20261129T1900Z_initial", INITIAL)];
+const MIGRATIONS: &[(&str, &str)] =
+    &[("20261129T1900Z_initial", INITIAL), ("20261129T2200Z_settings", SETTINGS)];
 
 const INITIAL: &str = r#"
 CREATE TABLE users (
@@ -123,6 +124,15 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be deleted');
 END;
+"#;
+
+/// Workspace settings an admin changes (the inbox folder): a small key-value table, so a new
+/// setting needs no migration of its own.
+const SETTINGS: &str = r#"
+CREATE TABLE settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
 "#;
 
 /// Brings the schema of `conn` up to [`SCHEMA_VERSION`], or refuses a newer one.

@@ -8,6 +8,7 @@
 //! write transaction together with its audit entry (see `audit`).
 
 mod documents;
+mod intake;
 mod mosaic;
 mod rules;
 mod signoff;
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use documents::{Decision, FindingStatus, ImportOutcome, Mark, MarkTarget, ReviewedFinding, Selection};
+pub use intake::{Arrival, ArrivalOutcome, InboxSweeper, SweepReport};
 pub use rules::{RulePack, TermRule};
 pub use signoff::{ExportRecord, SignOff, SignOffKind};
 pub use users::{Role, Session, UserInfo};
