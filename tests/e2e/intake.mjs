@@ -39,11 +39,15 @@ async function step(name) {
 }
 
 async function signIn(user, passphrase) {
-  await session.waitFor('[data-testid=sign-in-submit]');
+  // The user list arrives with the desk status: wait for it rather than for the form alone.
+  await session.waitFor(`[data-testid=user] option[value=${user}]`);
   await session.click(`[data-testid=user] option[value=${user}]`);
   await session.type('[data-testid=passphrase]', passphrase);
   await session.click('[data-testid=sign-in-submit]');
-  await session.waitFor('[data-testid=inbox]');
+  // Generous: the passphrase hash is deliberately slow, and the machine may be busy.
+  await session.waitFor('[data-testid=inbox], [data-testid=error]', 60000);
+  const refused = await session.findAll('[data-testid=error]');
+  if (refused.length > 0) throw new Error(`sign-in as ${user} failed: ${await session.text('[data-testid=error]')}`);
 }
 
 try {

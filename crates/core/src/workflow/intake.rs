@@ -317,6 +317,17 @@ fn import_or_recognize(workspace: &Workspace, session: &Session, path: &Path) ->
             "the file name is not valid UTF-8; rename the file and drop it again",
         )
     })?;
+    // Refused by size before it is read: a huge file dropped in the folder must not be loaded
+    // into memory just to be refused by the reader's own check.
+    let limit = workspace.limits().max_input_bytes;
+    if let Ok(metadata) = std::fs::metadata(path)
+        && metadata.len() > limit
+    {
+        return Err(Error::limit(format!(
+            "file is {} bytes, more than the limit of {limit} bytes",
+            metadata.len()
+        )));
+    }
     // A file that cannot be read (its permissions) is the file's problem, not the workspace's.
     let bytes = std::fs::read(path)
         .map_err(|e| Error::new(ErrorKind::InvalidInput, format!("cannot read {name}: {e}")))?;

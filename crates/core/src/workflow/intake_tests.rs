@@ -174,6 +174,26 @@ fn a_sweep_reports_its_progress_file_by_file_and_then_its_end() {
     assert_eq!(steps, expected.map(|(d, t, n)| (d, t, n.to_string())));
 }
 
+// A file over the input limit is refused by its size, before it is read.
+#[test]
+fn a_file_over_the_size_limit_fails_by_its_size() {
+    let mut inbox = inbox();
+    inbox.ws.limits.max_input_bytes = 8;
+    let mut sweeper = InboxSweeper::new(&inbox.dir, Duration::ZERO);
+    inbox.drop_file("big.txt", "more than eight bytes\n");
+    inbox.sweep(&mut sweeper);
+    let report = inbox.sweep(&mut sweeper);
+    assert_eq!(summaries(&report), ["big.txt: failed"]);
+    assert_eq!(
+        report.arrivals[0].outcome,
+        ArrivalOutcome::Failed {
+            code: "limit_exceeded".into(),
+            reason: "file is 22 bytes, more than the limit of 8 bytes".into()
+        }
+    );
+    assert_eq!(inbox.files(FAILED), ["big.txt", "big.txt.reason.txt"]);
+}
+
 #[test]
 fn hidden_lock_and_partial_files_are_never_touched() {
     let check = |name: &str, skipped: bool| {
