@@ -66,9 +66,9 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
 }
 
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
-# E2E_ONLY="desk intake" runs only the named journeys, in the order below (intake needs the
-# workspace desk creates).
-journeys=(journey desk intake pages)
+# E2E_ONLY="desk intake" runs only the named journeys, in the order below (intake and admin
+# need the workspace desk creates).
+journeys=(journey desk intake admin pages)
 for journey in "${journeys[@]}"; do
   case " ${E2E_ONLY:-${journeys[*]}} " in *" $journey "*) node "tests/e2e/$journey.mjs" "$app" "$output" ;; esac
 done

@@ -42,9 +42,18 @@ fn declarations() -> String {
         // sign-off and export
 
         // audit
-
+        crate::audit::AuditEntryView::decl(&config),
+        crate::audit::ChainView::decl(&config),
+        crate::audit::AuditDocumentView::decl(&config),
+        crate::audit::RecordFormat::decl(&config),
+        crate::audit::RecordExportView::decl(&config),
+        crate::audit::LogExportView::decl(&config),
         // settings
-
+        crate::settings::UserRow::decl(&config),
+        crate::settings::RulesView::decl(&config),
+        crate::settings::RulePackView::decl(&config),
+        crate::settings::TermRuleView::decl(&config),
+        crate::settings::ReasonCodeView::decl(&config),
         // intake (watched folder, drag and drop, progress)
         crate::intake::ArrivalView::decl(&config),
         crate::intake::InboxFolderView::decl(&config),

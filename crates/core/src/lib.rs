@@ -66,3 +66,4 @@ pub use workflow::{
     ReviewedFinding, Revision, Role, Selection, Session, SignOff, SignOffKind, UserInfo, Workspace,
     default_workspace_dir,
 };
+pub use workflow::{RulePack, TermRule};
