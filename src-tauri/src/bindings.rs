@@ -8,10 +8,14 @@ use std::path::PathBuf;
 use ts_rs::{Config, TS};
 
 use crate::dto::{
-    DeskStatus, DocumentView, ExportView, FindingView, HiddenItemView, ImportView, InboxRow, OpenCounts,
-    RangeRequest, RemovedView, SeverityView, UserView,
+    DeskStatus, DocumentView, FindingView, HiddenItemView, ImportView, InboxRow, OpenCounts, RemovedView,
+    SeverityView, UserView,
 };
 use crate::error::IpcError;
+use crate::signoff::{
+    ActionView, ExportResultView, KindCount, PreviewView, RefusalView, SignOffView, SignRequest,
+    SignatureView, VerificationView,
+};
 
 /// Every type that crosses IPC, in a stable order.
 fn declarations() -> String {
@@ -22,8 +26,6 @@ fn declarations() -> String {
         HiddenItemView::decl(&config),
         SeverityView::decl(&config),
         FindingView::decl(&config),
-        RangeRequest::decl(&config),
-        ExportView::decl(&config),
         RemovedView::decl(&config),
         DeskStatus::decl(&config),
         UserView::decl(&config),
@@ -35,7 +37,15 @@ fn declarations() -> String {
         // review
 
         // sign-off and export
-
+        SignOffView::decl(&config),
+        ActionView::decl(&config),
+        RefusalView::decl(&config),
+        SignatureView::decl(&config),
+        SignRequest::decl(&config),
+        KindCount::decl(&config),
+        VerificationView::decl(&config),
+        PreviewView::decl(&config),
+        ExportResultView::decl(&config),
         // audit
 
         // settings
