@@ -5,6 +5,8 @@
 //! Commands are `async` so that Tauri runs them off the main thread: reading and scanning a
 //! large file, or waiting on a dialog, never freezes the window.
 
+pub mod review;
+
 use tauri::{AppHandle, State};
 
 use crate::desk::Desk;
