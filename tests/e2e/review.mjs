@@ -1,6 +1,6 @@
 // The review journey, in the real webview, on a workspace seeded here with the CLI: the
 // reviewer signs in, opens D1, sees its findings highlighted, redacts one with `r`, keeps one
-// with `K` (reason code + note), selects a phrase and redacts it with `m`, selects another and
+// with `K` (reason code + note), undoes that with `u` and keeps it again, selects a phrase and redacts it with `m`, selects another and
 // redacts every occurrence with `a`, and watches the counts follow. A reload shows what was
 // stored, the CLI (`vetted findings D1 --json`, `vetted audit log D1 --json`) confirms it, and an
 // approver sees the same review read-only, with the reason.
@@ -136,9 +136,20 @@ try {
   assert.equal((await session.findAll('[data-testid=keep-dialog]')).length, 0, 'the dialog closed');
   assert.match(
     await session.text(`[data-finding-id="${kept}"] [data-testid=decision]`),
-    /keep by rita: \w+: published in the 2024 open-day notice/,
+    /keep by rita: state secret — published in the 2024 open-day notice/,
   );
   await step('kept');
+
+  // `u` on the kept finding reopens it; `K` keeps it again.
+  await session.click(`[data-finding-id="${kept}"]`);
+  await session.keys('u');
+  await countsAre('the keep undone', { open: 3, redact: 1, keep: 0, manual: 0 });
+  await session.waitFor(`[data-finding-id="${kept}"][data-state=open]`);
+  await session.keys('K');
+  await session.waitFor('[data-testid=keep-dialog]');
+  await session.type('[data-testid=keep-note]', 'published in the 2024 open-day notice');
+  await session.keys('\uE007');
+  await countsAre('kept again', { open: 2, redact: 1, keep: 1, manual: 0 });
 
   // 4. A phrase selected by hand, redacted with `m`; another, everywhere, with `a`.
   assert.equal(await session.execute(SELECT_PHRASE, ['下月']), '下月');
@@ -192,7 +203,7 @@ const keptReason = list.find((f) => String(f.id) === kept).decision_reason;
 assert.match(keptReason, /^\w+: published in the 2024 open-day notice$/);
 const log = JSON.parse(vetted(['audit', 'log', 'D1', '--json']));
 assert.deepEqual(
-  log.map((e) => e.action).filter((a) => a === 'decide' || a === 'mark'),
-  ['decide', 'decide', 'mark', 'mark'],
+  log.map((e) => e.action).filter((a) => ['decide', 'reopen', 'mark'].includes(a)),
+  ['decide', 'decide', 'reopen', 'decide', 'mark', 'mark'],
 );
 console.log('e2e: review journey passed');

@@ -202,6 +202,16 @@ export const en = {
   'review.keys.mark': 'redact the selected text',
   'review.keys.everywhere': 'redact every occurrence of the selected text',
 
+  // The categories of the shipped rule packs (assets/rules) that had no label yet.
+  'category.coordinates': 'Coordinates',
+  'category.delivery_site': 'Delivery sites',
+  'category.equipment': 'Equipment',
+  'category.military_facility': 'Military facilities',
+  'category.military_unit': 'Military units',
+  'category.project': 'Projects',
+  'category.restricted_area': 'Restricted areas',
+  'category.technical_parameter': 'Technical parameters',
+
   // — sign-off, preview and export —
 
   // — audit —

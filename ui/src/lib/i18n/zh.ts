@@ -203,6 +203,16 @@ export const zh: Record<MessageKey, string> = {
   'review.keys.mark': '删除所选文字',
   'review.keys.everywhere': '删除所选文字的所有出现处',
 
+  // The categories of the shipped rule packs (assets/rules) that had no label yet.
+  'category.coordinates': '坐标',
+  'category.delivery_site': '交付地点',
+  'category.equipment': '装备',
+  'category.military_facility': '军事设施',
+  'category.military_unit': '部队番号',
+  'category.project': '项目',
+  'category.restricted_area': '军事禁区',
+  'category.technical_parameter': '技术参数',
+
   // — sign-off, preview and export —
 
   // — audit —

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { FindingView, MarkView, ReasonCodeView, ReviewProgress, ReviewedFindingView } from '../ipc/types';
 import { counts } from './model';
-import { defaultMarkReason, reasonLabel, reviewOf, sliceChars } from './workspace';
+import { decisionReasonText, defaultMarkReason, reasonLabel, reviewOf, sliceChars } from './workspace';
 
 function reviewed(id: number, status: string, decisionReason: string | null = null): ReviewedFindingView {
   const finding: FindingView = {
@@ -64,5 +64,15 @@ describe('reason codes', () => {
     expect(reasonLabel(codes, 'state_secret', 'zh')).toBe('国家秘密');
     expect(reasonLabel(codes, 'state_secret', 'en')).toBe('state secret');
     expect(reasonLabel(codes, 'custom', 'en')).toBe('custom');
+  });
+
+  test('a decision reason shows its code by label, then the note; free text stays as written', () => {
+    const check = (reason: string, locale: 'en' | 'zh', expected: string) =>
+      expect(decisionReasonText(codes, reason, locale)).toBe(expected);
+    check('state_secret', 'zh', '国家秘密');
+    check('sensitive: 已在年报中公开', 'en', 'sensitive information — 已在年报中公开');
+    check('sensitive: a: b', 'en', 'sensitive information — a: b');
+    check('already public: see note', 'en', 'already public: see note');
+    check('已公开的民用频段', 'zh', '已公开的民用频段');
   });
 });

@@ -34,3 +34,14 @@ export function reasonLabel(codes: ReasonCodeView[], code: string, locale: 'en' 
   const known = codes.find((c) => c.code === code);
   return known ? known[locale] : code;
 }
+
+/** A stored decision reason for people: a redaction's code by its label; a keep's leading code
+ * (the review screen records a keep as `code: note`, see src-tauri/src/review.rs) by its
+ * label, then the note. Reasons typed on the CLI, with no known code, are shown as written. */
+export function decisionReasonText(codes: ReasonCodeView[], reason: string, locale: 'en' | 'zh'): string {
+  const at = reason.indexOf(': ');
+  const [code, note] = at < 0 ? [reason, ''] : [reason.slice(0, at), reason.slice(at + 2)];
+  const known = codes.find((c) => c.code === code);
+  if (!known) return reason;
+  return note ? `${known[locale]} — ${note}` : known[locale];
+}
