@@ -61,3 +61,20 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
 node tests/e2e/journey.mjs "$app" "$output"
 node tests/e2e/desk.mjs "$app" "$output"
+
+# The review journey works on a workspace of its own, seeded by the journey with the CLI.
+# tauri-driver hands its environment to the app it starts, so a second driver, on the next
+# ports, serves that workspace.
+cargo build --locked -p vetted >&2
+review_port=$((port + 2))
+export VETTED_CLI="$root/target/debug/vetted"
+VETTED_WORKSPACE="$output/review-workspace" \
+  tauri-driver --port "$review_port" --native-port "$((review_port + 1))" >"$output/tauri-driver-review.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$review_port/status" >/dev/null && break; sleep 0.2; done
+curl -sf "http://127.0.0.1:$review_port/status" >/dev/null || {
+  echo "e2e: the review journey's tauri-driver did not become ready (see $output/tauri-driver-review.log)" >&2
+  exit 1
+}
+E2E_DRIVER_URL="http://127.0.0.1:$review_port" VETTED_WORKSPACE="$output/review-workspace" \
+  node tests/e2e/review.mjs "$app" "$output"

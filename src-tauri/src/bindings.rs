@@ -12,6 +12,10 @@ use crate::dto::{
     SeverityView, UserView,
 };
 use crate::error::IpcError;
+use crate::review::{
+    CharRange, DecisionRequest, MarkView, ReadOnlyReason, ReasonCodeView, ReviewAccess, ReviewProgress,
+    ReviewView, ReviewedFindingView,
+};
 use crate::signoff::{
     ActionView, ExportResultView, KindCount, PreviewView, RefusalView, SignOffView, SignRequest,
     SignatureView, VerificationView,
@@ -35,7 +39,15 @@ fn declarations() -> String {
         // The screens' own types follow, one group per screen module.
 
         // review
-
+        ReviewView::decl(&config),
+        ReviewProgress::decl(&config),
+        ReviewedFindingView::decl(&config),
+        MarkView::decl(&config),
+        CharRange::decl(&config),
+        ReviewAccess::decl(&config),
+        ReadOnlyReason::decl(&config),
+        DecisionRequest::decl(&config),
+        ReasonCodeView::decl(&config),
         // sign-off and export
         SignOffView::decl(&config),
         ActionView::decl(&config),

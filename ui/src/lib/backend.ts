@@ -4,8 +4,8 @@
 // themselves, so no function here takes a path.
 import { invoke } from '@tauri-apps/api/core';
 import type {
-  DeskStatus, DocumentView, ExportResultView, ImportView, InboxRow, IpcError, PreviewView, SignOffView,
-  SignRequest, UserView,
+  CharRange, DecisionRequest, DeskStatus, DocumentView, ExportResultView, ImportView, InboxRow, IpcError,
+  PreviewView, ReasonCodeView, ReviewProgress, ReviewView, SignOffView, SignRequest, UserView,
 } from './ipc/types';
 
 /** A failed command: `code` is the core's stable `ErrorKind` code, or `internal` when the
@@ -102,4 +102,31 @@ export function previewExport(document: string): Promise<PreviewView> {
 /** Asks where to save, then exports the approved document; `null` when cancelled. */
 export function exportApproved(document: string): Promise<ExportResultView | null> {
   return call('export_approved', { document });
+}
+
+// — review (workspace) —
+
+/** Opens a workspace document's latest revision for review. */
+export function reviewOpen(document: string): Promise<ReviewView> {
+  return call('review_open', { document });
+}
+
+/** Redacts, keeps (reason code + note) or reopens findings `ids`; returns where the review stands. */
+export function reviewDecide(document: string, ids: number[], decision: DecisionRequest): Promise<ReviewProgress> {
+  return call('review_decide', { document, ids, decision });
+}
+
+/** Marks characters `range` of the visible text for redaction. */
+export function reviewMarkRange(document: string, range: CharRange, reason: string): Promise<ReviewProgress> {
+  return call('review_mark_range', { document, range, reason });
+}
+
+/** Marks every occurrence of `phrase` for redaction. */
+export function reviewMarkPhrase(document: string, phrase: string, reason: string): Promise<ReviewProgress> {
+  return call('review_mark_phrase', { document, phrase, reason });
+}
+
+/** The workspace's reason codes. */
+export function reviewReasonCodes(): Promise<ReasonCodeView[]> {
+  return call('review_reason_codes');
 }

@@ -642,3 +642,88 @@ fn a_preview_of_an_unknown_document_is_not_found() {
     let o = office();
     assert_eq!(kinds(o.ws.preview(DocumentId::new(7))), ErrorKind::NotFound);
 }
+
+#[test]
+fn a_range_of_the_visible_text_is_marked_exactly_and_exported_as_marked() {
+    let o = office();
+    let ws = &o.ws;
+    let doc = ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    // "下月" is characters 12..14 of DRAFT; the mark keeps the selected text as its phrase.
+    let mark = ws.mark_range(&o.reviewer, doc, 12, 14, "工作秘密").unwrap();
+    assert_eq!(
+        mark.target,
+        MarkTarget::Phrase { phrase: "下月".into(), every: false, ranges: vec![(12, 14)] }
+    );
+    assert_eq!((mark.reason.as_str(), mark.marked_by.as_str()), ("work_secret", "rita"));
+    assert_eq!(ws.marks(doc).unwrap(), vec![mark.clone()]);
+    assert_eq!(ws.revision(doc).unwrap().state, DocState::InReview);
+    let last = ws.audit_log(Some(doc)).unwrap().pop().unwrap();
+    assert_eq!((last.action.as_str(), &last.payload["mark"]), ("mark", &json!(mark.id)));
+
+    ws.decide(&o.reviewer, doc, &Selection::All, &Decision::Redact { reason: None }).unwrap();
+    ws.submit(&o.reviewer, doc).unwrap();
+    ws.approve(&o.approver, doc, None).unwrap();
+    let out = o._dir.path().join("public.txt");
+    ws.export(&o.approver, doc, &out).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "通知：███████将于██测试███设备。联系人电话███████████。\n"
+    );
+}
+
+#[test]
+fn a_range_that_is_empty_or_leaves_the_visible_text_is_refused_and_nothing_is_marked() {
+    let o = office();
+    let ws = &o.ws;
+    let doc = ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    let visible = DRAFT.chars().count();
+    let check = |start: usize, end: usize, expected: ErrorKind| {
+        let got = kinds(ws.mark_range(&o.reviewer, doc, start, end, "sensitive"));
+        assert_eq!(got, expected, "range {start}..{end}");
+    };
+    check(3, 3, ErrorKind::InvalidInput);
+    check(5, 2, ErrorKind::InvalidInput);
+    check(visible - 1, visible + 1, ErrorKind::InvalidInput);
+    check(visible, visible + 1, ErrorKind::InvalidInput);
+    check(usize::MAX - 1, usize::MAX, ErrorKind::InvalidInput);
+    assert_eq!(kinds(ws.mark_range(&o.reviewer, doc, 0, 2, "no such code")), ErrorKind::NotFound);
+    assert_eq!(ws.marks(doc).unwrap(), vec![]);
+    // The last character of the visible text is a range like any other.
+    ws.mark_range(&o.reviewer, doc, visible - 1, visible, "sensitive").unwrap();
+}
+
+#[test]
+fn a_range_is_marked_only_by_someone_who_may_review_the_revision() {
+    let o = office();
+    let ws = &o.ws;
+    let doc = ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    for who in [&o.admin, &o.auditor, &o.approver, &o.drafter] {
+        assert_eq!(kinds(ws.mark_range(who, doc, 0, 2, "sensitive")), ErrorKind::Forbidden);
+    }
+    let refused = ws.audit_log(Some(doc)).unwrap().pop().unwrap();
+    assert_eq!((refused.action.as_str(), &refused.payload["action"]), ("refused", &json!("mark")));
+    assert_eq!(ws.marks(doc).unwrap(), vec![]);
+}
+
+#[test]
+fn a_reopened_finding_is_open_again_and_the_log_keeps_both_steps() {
+    let o = office();
+    let ws = &o.ws;
+    let doc = ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    ws.decide(&o.reviewer, doc, &Selection::Ids(vec![1, 2]), &Decision::Redact { reason: None }).unwrap();
+    // Finding 3 is open: reopening it changes nothing and is not counted.
+    assert_eq!(ws.reopen(&o.reviewer, doc, &[2, 3]).unwrap(), 1);
+    assert_eq!(statuses(ws, doc), [FindingStatus::Redact, FindingStatus::Open, FindingStatus::Open]);
+    let actions: Vec<String> = ws.audit_log(Some(doc)).unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["import", "scan", "decide", "reopen"]);
+    assert_eq!(ws.audit_log(Some(doc)).unwrap()[3].payload["findings"], json!([2]));
+    // Nothing to reopen: no entry.
+    assert_eq!(ws.reopen(&o.reviewer, doc, &[3]).unwrap(), 0);
+    assert_eq!(ws.audit_log(Some(doc)).unwrap().len(), 4);
+    assert_eq!(kinds(ws.reopen(&o.reviewer, doc, &[9])), ErrorKind::NotFound);
+    assert_eq!(kinds(ws.reopen(&o.approver, doc, &[1])), ErrorKind::Forbidden);
+    // Once signed, the review is closed to reopening as to deciding.
+    ws.decide(&o.reviewer, doc, &Selection::All, &Decision::Redact { reason: None }).unwrap();
+    ws.submit(&o.reviewer, doc).unwrap();
+    assert_eq!(kinds(ws.reopen(&o.reviewer, doc, &[1])), ErrorKind::InvalidState);
+}

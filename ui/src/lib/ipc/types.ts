@@ -232,6 +232,156 @@ fileName: string,
  */
 findings: number, };
 
+export type ReviewView = { 
+/**
+ * The document, as `D3`.
+ */
+document: string, 
+/**
+ * The file name of its latest revision.
+ */
+fileName: string, 
+/**
+ * `"txt"`, `"md"`, `"docx"`, `"pdf"`, `"jpeg"` or `"png"`.
+ */
+format: string, 
+/**
+ * Who imported the revision.
+ */
+drafter: string, 
+/**
+ * The visible text, as a reader of the published file sees it.
+ */
+text: string, 
+/**
+ * Number of characters (Unicode scalar values) in `text`; every offset is in this unit.
+ */
+visibleChars: number, 
+/**
+ * Everything a reader does not see, in document order.
+ */
+hiddenItems: Array<HiddenItemView>, 
+/**
+ * Where the review stands; changes with every decision.
+ */
+progress: ReviewProgress, };
+
+export type ReviewProgress = { 
+/**
+ * The latest revision's number.
+ */
+revision: number, 
+/**
+ * Where it is in the workflow (`imported`, `in_review`, `review_complete`, ...).
+ */
+state: string, 
+/**
+ * The findings with their decisions, in text order.
+ */
+findings: Array<ReviewedFindingView>, 
+/**
+ * The manual marks, oldest first.
+ */
+marks: Array<MarkView>, 
+/**
+ * Whether the signed-in user may decide and mark, and why not.
+ */
+access: ReviewAccess, };
+
+export type ReviewedFindingView = { 
+/**
+ * The finding, as the scan reported it.
+ */
+finding: FindingView, 
+/**
+ * `"open"`, `"redact"` or `"keep"`.
+ */
+status: string, 
+/**
+ * The reason code (redact) or the written reason (keep), once decided.
+ */
+decisionReason: string | null, 
+/**
+ * Who decided, once decided.
+ */
+decidedBy: string | null, };
+
+export type MarkView = { 
+/**
+ * Its number within the workspace.
+ */
+id: number, 
+/**
+ * The marked phrase (empty for an area).
+ */
+phrase: string, 
+/**
+ * The character ranges of the visible text it covers (none for an area).
+ */
+ranges: Array<CharRange>, 
+/**
+ * The page of an area mark.
+ */
+page: number | null, 
+/**
+ * The reason code.
+ */
+reason: string, 
+/**
+ * Who made it.
+ */
+markedBy: string, };
+
+export type CharRange = { 
+/**
+ * First character.
+ */
+start: number, 
+/**
+ * One past the last character.
+ */
+end: number, };
+
+export type ReviewAccess = { 
+/**
+ * True when the core would accept their decisions.
+ */
+canDecide: boolean, 
+/**
+ * Why not, when they may not.
+ */
+readOnly: ReadOnlyReason | null, };
+
+export type ReadOnlyReason = "oversight" | "not_reviewer" | "own_draft" | "closed";
+
+export type DecisionRequest = { "kind": "redact", 
+/**
+ * A reason code instead of the findings' suggestions.
+ */
+reason: string | null, } | { "kind": "keep", 
+/**
+ * One of the workspace's reason codes.
+ */
+code: string, 
+/**
+ * The reviewer's own words (may be empty).
+ */
+note: string, } | { "kind": "reopen" };
+
+export type ReasonCodeView = { 
+/**
+ * The stable code, such as `state_secret`.
+ */
+code: string, 
+/**
+ * 中文 label.
+ */
+zh: string, 
+/**
+ * English label.
+ */
+en: string, };
+
 export type SignOffView = { 
 /**
  * The document, as `D3`.
