@@ -182,7 +182,7 @@ try {
   assert.equal(await ruleOf('approve'), 'drafter');
   assert.match(await session.text('[data-testid=refusal-approve]'), /You drafted this revision/);
   assert.equal(await ruleOf('export'), 'wrong_state');
-  assert.match(await session.text('[data-testid=refusal-export]'), /“Imported”.*“Approved” or “Exported”/);
+  assert.match(await session.text('[data-testid=refusal-export]'), /State: Imported\. Possible only when the state is Approved or Exported\./);
   await step('drafter-refused');
   await signOut();
 
@@ -265,7 +265,7 @@ try {
   await signIn('alan');
   await open('D1');
   assert.equal(await ruleOf('export'), 'wrong_state');
-  assert.match(await session.text('[data-testid=refusal-export]'), /“Review complete”.*“Approved” or “Exported”/);
+  assert.match(await session.text('[data-testid=refusal-export]'), /State: Review complete\. Possible only when the state is Approved or Exported\./);
   assert.equal(await ruleOf('approve'), null, 'the approver may approve');
   await step('export-refused');
 
@@ -276,6 +276,11 @@ try {
   const redacted = await session.text('[data-testid=preview-redacted]');
   assert.match(original, /95837部队/);
   assert.match(original, new RegExp(MARKED));
+  const drawnBlack = await session.execute(
+    `return [...document.querySelectorAll('[data-testid=preview-removed]')].map((m) => m.textContent);`,
+  );
+  assert.ok(drawnBlack.includes('95837部队') && drawnBlack.includes(MARKED), `drawn black: ${drawnBlack}`);
+  assert.ok(!drawnBlack.includes(KEPT), `the kept passage is not drawn black: ${drawnBlack}`);
   assert.ok(redacted.includes(KEPT), `the preview keeps ${KEPT}: ${redacted}`);
   assert.ok(!redacted.includes('95837') && !redacted.includes(MARKED), `the preview removed the rest: ${redacted}`);
   await step('preview');
