@@ -8,13 +8,17 @@ use std::path::PathBuf;
 use ts_rs::{Config, TS};
 
 use crate::dto::{
-    DeskStatus, DocumentView, ExportView, FindingView, HiddenItemView, ImportView, InboxRow, OpenCounts,
-    RangeRequest, RemovedView, SeverityView, UserView,
+    DeskStatus, DocumentView, FindingView, HiddenItemView, ImportView, InboxRow, OpenCounts, RemovedView,
+    SeverityView, UserView,
 };
 use crate::error::IpcError;
 use crate::review::{
     CharRange, DecisionRequest, MarkView, ReadOnlyReason, ReasonCodeView, ReviewAccess, ReviewProgress,
     ReviewView, ReviewedFindingView,
+};
+use crate::signoff::{
+    ActionView, ExportResultView, KindCount, PreviewView, RefusalView, SignOffView, SignRequest,
+    SignatureView, VerificationView,
 };
 
 /// Every type that crosses IPC, in a stable order.
@@ -26,8 +30,6 @@ fn declarations() -> String {
         HiddenItemView::decl(&config),
         SeverityView::decl(&config),
         FindingView::decl(&config),
-        RangeRequest::decl(&config),
-        ExportView::decl(&config),
         RemovedView::decl(&config),
         DeskStatus::decl(&config),
         UserView::decl(&config),
@@ -47,7 +49,15 @@ fn declarations() -> String {
         DecisionRequest::decl(&config),
         ReasonCodeView::decl(&config),
         // sign-off and export
-
+        SignOffView::decl(&config),
+        ActionView::decl(&config),
+        RefusalView::decl(&config),
+        SignatureView::decl(&config),
+        SignRequest::decl(&config),
+        KindCount::decl(&config),
+        VerificationView::decl(&config),
+        PreviewView::decl(&config),
+        ExportResultView::decl(&config),
         // audit
 
         // settings

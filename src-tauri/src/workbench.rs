@@ -1,10 +1,12 @@
-//! The documents open in this run of the app, and the two things done with them: open a file
-//! for review, and export its verified public version.
+//! The quick check: files opened outside the workspace, read and scanned, shown with their
+//! findings and hidden content. Read-only by design: a public version is written only by the
+//! workspace's export (`signoff`), after a reviewer and a different approver have signed, so
+//! the quick check has no export that would bypass the sign-off.
 //!
-//! Files are read and written here, never by the webview: the UI names a document by the
-//! handle it was given when the document was opened, and paths come from the native dialogs
-//! or the command line. The original bytes are kept so that an export redacts exactly what was
-//! reviewed, even if the file on disk changes in between.
+//! Files are read here, never by the webview: the UI names a document by the handle it was
+//! given when the document was opened, and paths come from the native dialogs or the command
+//! line. The original bytes are kept so that the page view shows exactly what was scanned,
+//! even if the file on disk changes in between.
 //!
 //! This module knows nothing about Tauri, so it is tested like any other Rust code.
 
@@ -12,13 +14,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use vetted_core::{
-    Error, ErrorKind, Format, Limits, PlannedRange, RedactionPlan, Result, RuleSet, ingest, redact, scan,
-};
+use vetted_core::{Error, ErrorKind, Format, Limits, Result, RuleSet, ingest, scan};
 
-use crate::dto::{DocumentView, ExportView, RangeRequest};
+use crate::dto::DocumentView;
 
-/// One opened file: what it was called and the bytes that were reviewed.
+/// One opened file: what it was called and the bytes that were scanned. Read by the page view
+/// (PDF pages, photos), which lands on its own branch.
+#[allow(dead_code)]
 struct OpenDocument {
     name: String,
     bytes: Vec<u8>,
@@ -45,7 +47,7 @@ impl Workbench {
         Workbench { startup_file: Mutex::new(startup_file), ..Workbench::default() }
     }
 
-    /// Reads, scans and keeps the file at `path`; returns what the review screen shows.
+    /// Reads, scans and keeps the file at `path`; returns what the quick check shows.
     ///
     /// The file is read and scanned before the lock is taken, so a slow file does not block
     /// other commands.
@@ -68,37 +70,6 @@ impl Workbench {
         path.map(|p| self.open(&p)).transpose()
     }
 
-    /// The file name a public version of document `id` is suggested to be saved under.
-    pub fn suggested_export_name(&self, id: u32) -> Result<String> {
-        let state = self.lock();
-        let document = state.documents.get(&id).ok_or_else(|| unknown(id))?;
-        Ok(match document.name.rsplit_once('.') {
-            Some((stem, extension)) => format!("{stem}.public.{extension}"),
-            None => format!("{}.public", document.name),
-        })
-    }
-
-    /// Redacts `ranges` from document `id`, verifies the result, and writes it to
-    /// `destination`. Nothing is written when redaction or verification fails.
-    pub fn export(&self, id: u32, ranges: Vec<RangeRequest>, destination: &Path) -> Result<ExportView> {
-        let (name, bytes, format) = {
-            let state = self.lock();
-            let document = state.documents.get(&id).ok_or_else(|| unknown(id))?;
-            (document.name.clone(), document.bytes.clone(), document.format)
-        };
-        let plan = RedactionPlan {
-            ranges: ranges
-                .into_iter()
-                .map(|r| PlannedRange { start: r.start, end: r.end, reason: r.reason })
-                .collect(),
-            ..RedactionPlan::default()
-        };
-        let export = redact(&bytes, format, &plan, &Limits::default()).map_err(|e| e.context(&name))?;
-        std::fs::write(destination, &export.bytes)
-            .map_err(|e| Error::from(e).context(destination.display()))?;
-        Ok(ExportView::new(destination.display().to_string(), &export.report))
-    }
-
     /// The state, even if a panic in another command poisoned the lock: every update of it is
     /// a single insert, so it is never left half-changed.
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -106,6 +77,7 @@ impl Workbench {
     }
 }
 
+#[allow(dead_code)] // Used by the page view, like `OpenDocument`'s fields.
 fn unknown(id: u32) -> Error {
     Error::new(ErrorKind::NotFound, format!("no open document has handle {id}"))
 }
@@ -118,10 +90,6 @@ mod tests {
         let path = dir.join(name);
         std::fs::write(&path, content).unwrap();
         path
-    }
-
-    fn range(start: usize, end: usize) -> RangeRequest {
-        RangeRequest { start, end, reason: "personal_information".into() }
     }
 
     #[test]
@@ -144,40 +112,6 @@ mod tests {
         assert_eq!(ids, [1, 2]);
     }
 
-    #[test]
-    fn export_removes_the_ranges_and_writes_the_verified_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let bench = Workbench::default();
-        let view = bench.open(&write(dir.path(), "note.txt", "联系人张三，电话")).unwrap();
-        let destination = dir.path().join("note.public.txt");
-        let export = bench.export(view.id, vec![range(3, 5)], &destination).unwrap();
-        assert_eq!(std::fs::read_to_string(&destination).unwrap(), "联系人██，电话");
-        assert_eq!(export.removed.len(), 1);
-        assert_eq!(export.output_sha256, vetted_core::sha256_hex(&std::fs::read(&destination).unwrap()));
-    }
-
-    #[test]
-    fn export_redacts_the_bytes_that_were_reviewed_even_if_the_file_changed_since() {
-        let dir = tempfile::tempdir().unwrap();
-        let bench = Workbench::default();
-        let path = write(dir.path(), "note.txt", "secret 123");
-        let view = bench.open(&path).unwrap();
-        std::fs::write(&path, "something else entirely").unwrap();
-        let destination = dir.path().join("out.txt");
-        bench.export(view.id, vec![range(7, 10)], &destination).unwrap();
-        assert_eq!(std::fs::read_to_string(&destination).unwrap(), "secret ███");
-    }
-
-    #[test]
-    fn suggested_export_name_keeps_the_extension() {
-        let dir = tempfile::tempdir().unwrap();
-        let bench = Workbench::default();
-        let with_extension = bench.open(&write(dir.path(), "draft.v2.md", "x")).unwrap().id;
-        let without = bench.open(&write(dir.path(), "README", "x")).unwrap().id;
-        assert_eq!(bench.suggested_export_name(with_extension).unwrap(), "draft.v2.public.md");
-        assert_eq!(bench.suggested_export_name(without).unwrap(), "README.public");
-    }
-
     fn check_error(result: Result<impl std::fmt::Debug>, code: &str, message_contains: &str) {
         let error = result.unwrap_err();
         assert_eq!(error.kind().code(), code, "{}", error.message());
@@ -196,19 +130,6 @@ mod tests {
         let binary = dir.path().join("blob.bin");
         std::fs::write(&binary, [0u8, 1, 2, 3]).unwrap();
         check_error(bench.open(&binary), "unsupported_format", "blob.bin");
-        check_error(bench.export(99, vec![], &dir.path().join("x")), "not_found", "99");
-        let id = bench.open(&write(dir.path(), "short.txt", "abc")).unwrap().id;
-        check_error(bench.export(id, vec![range(2, 9)], &dir.path().join("x")), "invalid_input", "short.txt");
-    }
-
-    #[test]
-    fn a_failed_export_writes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let bench = Workbench::default();
-        let id = bench.open(&write(dir.path(), "short.txt", "abc")).unwrap().id;
-        let destination = dir.path().join("out.txt");
-        assert!(bench.export(id, vec![range(0, 9)], &destination).is_err());
-        assert!(!destination.exists());
     }
 
     #[test]

@@ -6,12 +6,13 @@
 //! large file, or waiting on a dialog, never freezes the window.
 
 pub mod review;
+pub mod signoff;
 
 use tauri::{AppHandle, State};
 
 use crate::desk::Desk;
 use crate::dialogs;
-use crate::dto::{DeskStatus, DocumentView, ExportView, ImportView, InboxRow, RangeRequest, UserView};
+use crate::dto::{DeskStatus, DocumentView, ImportView, InboxRow, UserView};
 use crate::error::IpcError;
 use crate::workbench::Workbench;
 
@@ -29,21 +30,6 @@ pub async fn open_document(
 #[tauri::command]
 pub async fn open_startup_document(bench: State<'_, Workbench>) -> Result<Option<DocumentView>, IpcError> {
     Ok(bench.open_startup_file()?)
-}
-
-/// Asks where to save, then writes the verified public version of document `id` with
-/// `ranges` removed; `None` when the dialog was cancelled.
-#[tauri::command]
-pub async fn export_document(
-    app: AppHandle,
-    bench: State<'_, Workbench>,
-    id: u32,
-    ranges: Vec<RangeRequest>,
-) -> Result<Option<ExportView>, IpcError> {
-    let Some(path) = dialogs::pick_destination(&app, &bench.suggested_export_name(id)?) else {
-        return Ok(None);
-    };
-    Ok(Some(bench.export(id, ranges, &path)?))
 }
 
 /// The workspace and who is signed in.

@@ -4,8 +4,8 @@
 // themselves, so no function here takes a path.
 import { invoke } from '@tauri-apps/api/core';
 import type {
-  CharRange, DecisionRequest, DeskStatus, DocumentView, ExportView, ImportView, InboxRow, IpcError, RangeRequest,
-  ReasonCodeView, ReviewProgress, ReviewView, UserView,
+  CharRange, DecisionRequest, DeskStatus, DocumentView, ExportResultView, ImportView, InboxRow, IpcError,
+  PreviewView, ReasonCodeView, ReviewProgress, ReviewView, SignOffView, SignRequest, UserView,
 } from './ipc/types';
 
 /** A failed command: `code` is the core's stable `ErrorKind` code, or `internal` when the
@@ -46,11 +46,6 @@ export function openStartupDocument(): Promise<DocumentView | null> {
   return call('open_startup_document');
 }
 
-/** Asks where to save, then writes the verified public version; `null` when cancelled. */
-export function exportDocument(id: number, ranges: RangeRequest[]): Promise<ExportView | null> {
-  return call('export_document', { id, ranges });
-}
-
 /** The workspace and who is signed in. */
 export function deskStatus(): Promise<DeskStatus> {
   return call('desk_status');
@@ -82,6 +77,31 @@ export function inbox(): Promise<InboxRow[]> {
 /** Asks for a draft and imports it into the workspace; `null` when cancelled. */
 export function importDocument(): Promise<ImportView | null> {
   return call('import_document');
+}
+
+// — sign-off, preview and export —
+
+/** What the signed-in user may do with `document` now (each refused action with its rule),
+ * its signatures and its exports. */
+export function signOffStatus(document: string): Promise<SignOffView> {
+  return call('sign_off_status', { document });
+}
+
+/** Signs review complete, approve or reject; the passphrase is checked again first. */
+export function signOff(
+  document: string, request: SignRequest, passphrase: string, comment: string | null,
+): Promise<SignOffView> {
+  return call('sign_off', { document, request, passphrase, comment });
+}
+
+/** The public version as the export would write it now, beside the original. */
+export function previewExport(document: string): Promise<PreviewView> {
+  return call('preview_export', { document });
+}
+
+/** Asks where to save, then exports the approved document; `null` when cancelled. */
+export function exportApproved(document: string): Promise<ExportResultView | null> {
+  return call('export_approved', { document });
 }
 
 // — review (workspace) —

@@ -19,7 +19,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use documents::{Decision, FindingStatus, ImportOutcome, Mark, MarkTarget, ReviewedFinding, Selection};
-pub use signoff::{ExportRecord, SignOff, SignOffKind};
+pub use signoff::{
+    ActionCheck, ExportRecord, Refusal, RefusalRule, SignOff, SignOffAction, SignOffKind, SignOffOptions,
+};
 pub use users::{Role, Session, UserInfo};
 
 use crate::audit::{self, AuditEntry, ChainStatus};

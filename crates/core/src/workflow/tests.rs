@@ -470,6 +470,179 @@ fn rules_without_aggregation_settings_make_no_cross_document_mosaic() {
     assert_eq!(categories, ["restricted_area", "technical_parameter"]);
 }
 
+/// What `who` may do with `doc` now: for each action of the workflow, `None` when permitted or
+/// the rule that refuses it. Before returning, checks that the explanation and the actions
+/// agree: every refused action, attempted, fails with exactly the refusal's kind and message.
+fn options(o: &Office, who: &Session, doc: DocumentId) -> Vec<(SignOffAction, Option<RefusalRule>)> {
+    let options = o.ws.sign_off_options(who, doc).unwrap();
+    let out = o._dir.path().join("refused-export.txt");
+    for check in &options.actions {
+        let Some(refusal) = &check.refusal else { continue };
+        let attempt = match check.action {
+            SignOffAction::Submit => o.ws.submit(who, doc),
+            SignOffAction::Approve => o.ws.approve(who, doc, None),
+            SignOffAction::Reject => o.ws.reject(who, doc, "a comment"),
+            SignOffAction::Export => o.ws.export(who, doc, &out).map(|_| ()),
+        };
+        let error = attempt.expect_err("an action the options refuse must fail");
+        assert_eq!(
+            (error.kind(), error.message()),
+            (refusal.kind(), refusal.message.as_str()),
+            "{} by {}",
+            check.action,
+            who.name()
+        );
+        assert!(!out.exists(), "a refused export wrote a file");
+    }
+    options.actions.into_iter().map(|check| (check.action, check.refusal.map(|r| r.rule))).collect()
+}
+
+/// The expected options, in the order of `SignOffAction::ALL`.
+fn expect(
+    submit: Option<RefusalRule>,
+    approve: Option<RefusalRule>,
+    export: Option<RefusalRule>,
+) -> Vec<(SignOffAction, Option<RefusalRule>)> {
+    vec![
+        (SignOffAction::Submit, submit),
+        (SignOffAction::Approve, approve.clone()),
+        (SignOffAction::Reject, approve),
+        (SignOffAction::Export, export),
+    ]
+}
+
+fn missing(role: Role) -> Option<RefusalRule> {
+    Some(RefusalRule::MissingRole { role })
+}
+
+fn wrong_state(state: DocState, needs: &[DocState]) -> Option<RefusalRule> {
+    Some(RefusalRule::WrongState { state, needs: needs.to_vec() })
+}
+
+const TO_APPROVE: &[DocState] = &[DocState::ReviewComplete];
+const TO_EXPORT: &[DocState] = &[DocState::Approved, DocState::Exported];
+
+#[test]
+fn sign_off_options_name_the_rule_that_refuses_each_action_and_agree_with_the_actions() {
+    let o = office();
+    let ws = &o.ws;
+    ws.add_user(&o.admin, "ray", &[Role::Reviewer, Role::Approver], PASS).unwrap();
+    ws.add_user(&o.admin, "dan", &[Role::Drafter, Role::Reviewer, Role::Approver], PASS).unwrap();
+    let (ray, dan) = (ws.sign_in("ray", PASS).unwrap(), ws.sign_in("dan", PASS).unwrap());
+    let doc = ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    let imported = wrong_state(DocState::Imported, TO_APPROVE);
+    let not_approved = wrong_state(DocState::Imported, TO_EXPORT);
+
+    // Freshly imported: roles first, then the state, then the undecided findings.
+    let cases = [
+        (&o.drafter, expect(missing(Role::Reviewer), missing(Role::Approver), missing(Role::Approver))),
+        (
+            &o.reviewer,
+            expect(
+                Some(RefusalRule::OpenFindings { findings: vec![1, 2, 3] }),
+                missing(Role::Approver),
+                missing(Role::Approver),
+            ),
+        ),
+        (&o.approver, expect(missing(Role::Reviewer), imported.clone(), not_approved.clone())),
+        (&ray, expect(Some(RefusalRule::OpenFindings { findings: vec![1, 2, 3] }), imported, not_approved)),
+    ];
+    for (who, expected) in cases {
+        assert_eq!(options(&o, who, doc), expected, "{}", who.name());
+    }
+    for (who, role) in [(&o.auditor, Role::Auditor), (&o.admin, Role::Admin)] {
+        let oversight = Some(RefusalRule::OversightRole { role });
+        assert_eq!(options(&o, who, doc), expect(oversight.clone(), oversight.clone(), oversight), "{role}");
+    }
+
+    // The drafter of a revision may neither review nor approve it, whatever roles they hold.
+    let own = ws.import(&dan, "own.txt", DRAFT.as_bytes(), None).unwrap().document;
+    let drafter = Some(RefusalRule::Drafter);
+    let expected = expect(drafter.clone(), drafter, wrong_state(DocState::Imported, TO_EXPORT));
+    assert_eq!(options(&o, &dan, own), expected);
+
+    // Every finding decided: review complete is permitted; once signed, the one who signed
+    // may not conclude it, while another approver may.
+    ws.decide(&ray, doc, &Selection::All, &Decision::Redact { reason: None }).unwrap();
+    assert!(ws.sign_off_options(&ray, doc).unwrap().permits(SignOffAction::Submit));
+    ws.submit(&ray, doc).unwrap();
+    let reviewed_by_ray = expect(
+        wrong_state(DocState::ReviewComplete, &[DocState::Imported, DocState::InReview, DocState::Rejected]),
+        Some(RefusalRule::Reviewer),
+        wrong_state(DocState::ReviewComplete, TO_EXPORT),
+    );
+    assert_eq!(options(&o, &ray, doc), reviewed_by_ray);
+    let for_alan = expect(missing(Role::Reviewer), None, wrong_state(DocState::ReviewComplete, TO_EXPORT));
+    assert_eq!(options(&o, &o.approver, doc), for_alan);
+
+    // Approved: only the export is left, and it is permitted again after an export.
+    ws.approve(&o.approver, doc, None).unwrap();
+    let approved = expect(missing(Role::Reviewer), wrong_state(DocState::Approved, TO_APPROVE), None);
+    assert_eq!(options(&o, &o.approver, doc), approved);
+    ws.export(&o.approver, doc, &o._dir.path().join("public.txt")).unwrap();
+    let exported = expect(missing(Role::Reviewer), wrong_state(DocState::Exported, TO_APPROVE), None);
+    assert_eq!(options(&o, &o.approver, doc), exported);
+}
+
+#[test]
+fn a_refusal_crosses_to_front_ends_as_its_rule_its_details_and_the_actions_message() {
+    let o = office();
+    let doc = o.ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    let options = o.ws.sign_off_options(&o.reviewer, doc).unwrap();
+    let submit = serde_json::to_value(&options.actions[0]).unwrap();
+    assert_eq!(
+        submit,
+        json!({
+            "action": "submit",
+            "refusal": {
+                "rule": "open_findings",
+                "findings": [1, 2, 3],
+                "message": "D1 revision 1 cannot be submitted: 3 finding(s) still undecided (#1, #2, #3)",
+            },
+        })
+    );
+    let approve = serde_json::to_value(&o.ws.sign_off_options(&o.approver, doc).unwrap().actions[1]).unwrap();
+    assert_eq!(approve["refusal"]["rule"], "wrong_state");
+    assert_eq!(approve["refusal"]["state"], "imported");
+    assert_eq!(approve["refusal"]["needs"], json!(["review_complete"]));
+}
+
+#[test]
+fn the_preview_is_byte_for_byte_what_the_export_writes_and_records_nothing() {
+    let o = office();
+    let ws = &o.ws;
+    let doc = ws.import(&o.drafter, "notice.txt", DRAFT.as_bytes(), None).unwrap().document;
+    // With nothing decided, the preview already removes nothing and sanitizes nothing more.
+    let (revision, untouched) = ws.preview(doc).unwrap();
+    assert_eq!((revision.number, untouched.bytes.as_slice()), (1, DRAFT.as_bytes()));
+
+    ws.decide(&o.reviewer, doc, &Selection::Ids(vec![1, 3]), &Decision::Redact { reason: None }).unwrap();
+    ws.decide(&o.reviewer, doc, &Selection::Ids(vec![2]), &Decision::Keep { reason: "已公开".into() })
+        .unwrap();
+    ws.mark_phrase(&o.reviewer, doc, "下月", false, "work_secret").unwrap();
+    let entries = ws.audit_log(None).unwrap().len();
+    let (_, preview) = ws.preview(doc).unwrap();
+    assert_eq!(ws.audit_log(None).unwrap().len(), entries, "a preview adds no audit entry");
+    assert_eq!(
+        String::from_utf8(preview.bytes.clone()).unwrap(),
+        "通知：███████将于██测试X波段设备。联系人电话███████████。\n"
+    );
+    assert_eq!(preview.report.removed.len(), 3);
+
+    ws.submit(&o.reviewer, doc).unwrap();
+    ws.approve(&o.approver, doc, None).unwrap();
+    let out = o._dir.path().join("public.txt");
+    let record = ws.export(&o.approver, doc, &out).unwrap();
+    assert_eq!(std::fs::read(&out).unwrap(), preview.bytes);
+    assert_eq!(record.report, preview.report);
+}
+
+#[test]
+fn a_preview_of_an_unknown_document_is_not_found() {
+    let o = office();
+    assert_eq!(kinds(o.ws.preview(DocumentId::new(7))), ErrorKind::NotFound);
+}
+
 #[test]
 fn a_range_of_the_visible_text_is_marked_exactly_and_exported_as_marked() {
     let o = office();

@@ -13,7 +13,7 @@ message: string, };
 
 export type DocumentView = { 
 /**
- * The handle that later commands (export) name the document by, for this run of the app.
+ * The handle that later commands (the page view) name the document by, for this run of the app.
  */
 id: number, 
 /**
@@ -111,42 +111,6 @@ reason: string,
  * A short explanation for the reviewer.
  */
 note: string, };
-
-export type RangeRequest = { 
-/**
- * First character offset.
- */
-start: number, 
-/**
- * One past the last character offset.
- */
-end: number, 
-/**
- * Reason code.
- */
-reason: string, };
-
-export type ExportView = { 
-/**
- * Where the public version was written.
- */
-path: string, 
-/**
- * SHA-256 of the original, lowercase hex.
- */
-inputSha256: string, 
-/**
- * SHA-256 of the export, lowercase hex.
- */
-outputSha256: string, 
-/**
- * Everything removed, for people.
- */
-removed: Array<RemovedView>, 
-/**
- * How many distinct strings the export was searched for.
- */
-stringsChecked: number, };
 
 export type RemovedView = { 
 /**
@@ -417,3 +381,185 @@ zh: string,
  * English label.
  */
 en: string, };
+
+export type SignOffView = { 
+/**
+ * The document, as `D3`.
+ */
+document: string, 
+/**
+ * The latest revision's number.
+ */
+revision: number, 
+/**
+ * The file it was imported from.
+ */
+fileName: string, 
+/**
+ * Its format (`txt`, `docx`, `pdf`...).
+ */
+format: string, 
+/**
+ * Where it is in the workflow (`imported`, `review_complete`, `approved`...).
+ */
+state: string, 
+/**
+ * Who drafted it.
+ */
+drafter: string, 
+/**
+ * Every sign-off action, in workflow order, with why it is refused if it is.
+ */
+actions: Array<ActionView>, 
+/**
+ * Every signature on the document, oldest first, voided ones included.
+ */
+signatures: Array<SignatureView>, 
+/**
+ * The exports of the document so far, oldest first.
+ */
+exports: Array<ExportResultView>, };
+
+export type ActionView = { 
+/**
+ * The action.
+ */
+action: string, 
+/**
+ * Why it is refused now; `None` when the user may take it.
+ */
+refusal: RefusalView | null, };
+
+export type RefusalView = { 
+/**
+ * `missing_role`, `oversight_role`, `drafter`, `reviewer`, `wrong_state` or `open_findings`.
+ */
+rule: string, 
+/**
+ * The role needed (`missing_role`) or held (`oversight_role`).
+ */
+role: string | null, 
+/**
+ * The revision's state (`wrong_state`).
+ */
+state: string | null, 
+/**
+ * The states the action applies to (`wrong_state`).
+ */
+needs: Array<string>, 
+/**
+ * The undecided findings' numbers (`open_findings`).
+ */
+findings: Array<number>, 
+/**
+ * The refusal as the core words it (English), exactly the action's error message.
+ */
+message: string, };
+
+export type SignatureView = { 
+/**
+ * The revision signed.
+ */
+revision: number, 
+/**
+ * `review_complete`, `approved` or `rejected`.
+ */
+kind: string, 
+/**
+ * Who signed.
+ */
+user: string, 
+/**
+ * Their comment, if any.
+ */
+comment: string | null, 
+/**
+ * When (UTC, RFC 3339).
+ */
+signedAt: string, 
+/**
+ * True when a newer revision voided it.
+ */
+voided: boolean, };
+
+export type SignRequest = "submit" | "approve" | "reject";
+
+export type KindCount = { 
+/**
+ * `text` for redacted passages, else the hidden item's kind (`comment`, `metadata`...).
+ */
+kind: string, 
+/**
+ * How many.
+ */
+count: number, };
+
+export type VerificationView = { 
+/**
+ * SHA-256 of the original, lowercase hex.
+ */
+inputSha256: string, 
+/**
+ * SHA-256 of the public version, lowercase hex.
+ */
+outputSha256: string, 
+/**
+ * Everything removed, in the order the report lists it.
+ */
+removed: Array<RemovedView>, 
+/**
+ * The same, counted by kind (kinds in alphabetical order).
+ */
+removedByKind: Array<KindCount>, 
+/**
+ * How many distinct strings the public version was searched for.
+ */
+stringsChecked: number, };
+
+export type PreviewView = { 
+/**
+ * The document, as `D3`.
+ */
+document: string, 
+/**
+ * The revision previewed.
+ */
+revision: number, 
+/**
+ * Its format.
+ */
+format: string, 
+/**
+ * The original's visible text.
+ */
+original: string, 
+/**
+ * The public version's visible text, read back by the core's reader.
+ */
+redacted: string, 
+/**
+ * What the public version no longer holds, and the hashes.
+ */
+verification: VerificationView, };
+
+export type ExportResultView = { 
+/**
+ * The revision exported.
+ */
+revision: number, 
+/**
+ * Where the public version was written.
+ */
+path: string, 
+/**
+ * Who exported it.
+ */
+exportedBy: string, 
+/**
+ * When (UTC, RFC 3339).
+ */
+exportedAt: string, 
+/**
+ * What was removed and checked, and the hashes.
+ */
+verification: VerificationView, };
