@@ -466,6 +466,27 @@ mod tests {
     }
 
     #[test]
+    fn a_docx_shows_its_hidden_items_apart_and_its_hidden_findings_flagged_as_hidden() {
+        let (dir, desk) = desk_with_draft("dora");
+        let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/samples/信息公开-草稿.docx");
+        let draft = dir.path().join("信息公开-草稿.docx");
+        std::fs::copy(sample, &draft).unwrap();
+        desk.import(&draft).unwrap();
+        desk.sign_in("rita", PASS).unwrap();
+        let view = open(&desk, "D2").unwrap();
+        assert_eq!(view.format, "docx");
+        let kinds: Vec<&str> = view.hidden_items.iter().map(|item| item.kind.as_str()).collect();
+        assert!(kinds.contains(&"comment") && kinds.contains(&"tracked_deletion"), "{kinds:?}");
+        // A comment's words are a hidden item and a hidden finding, never part of the text.
+        let comment = view.hidden_items.iter().find(|item| item.kind == "comment").unwrap();
+        assert!(!view.text.contains(&comment.text), "{:?} is in the visible text", comment.text);
+        let hidden: Vec<&FindingView> =
+            view.progress.findings.iter().map(|f| &f.finding).filter(|f| f.hidden).collect();
+        assert!(hidden.iter().any(|f| comment.text.contains(&f.text)), "{hidden:?}");
+        assert!(hidden.iter().all(|f| f.start >= view.visible_chars), "{hidden:?}");
+    }
+
+    #[test]
     fn the_reason_codes_are_listed_in_both_languages() {
         let (_dir, desk) = desk_with_draft("rita");
         let codes = reason_codes(&desk).unwrap();

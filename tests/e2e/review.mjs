@@ -2,7 +2,7 @@
 // reviewer signs in, opens D1, sees its findings highlighted, redacts one with `r`, keeps one
 // with `K` (reason code + note), undoes that with `u` and keeps it again, selects a phrase and redacts it with `m`, selects another and
 // redacts every occurrence with `a`, and watches the counts follow. A reload shows what was
-// stored, the CLI (`vetted findings D1 --json`, `vetted audit log D1 --json`) confirms it, and an
+// stored, a DOCX shows its hidden content apart, the CLI (`vetted findings D1 --json`, `vetted audit log D1 --json`) confirms it, and an
 // approver sees the same review read-only, with the reason.
 //
 // Usage: node review.mjs ABSOLUTE_APP_PATH OUTPUT_DIR, with VETTED_WORKSPACE naming a directory
@@ -12,6 +12,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Session, screenshot } from './webdriver.mjs';
 
 const [application, outputDir] = process.argv.slice(2);
@@ -43,6 +44,9 @@ for (const [name, role] of [['dora', 'drafter'], ['rita', 'reviewer'], ['alex', 
 const draftPath = join(outputDir, 'open-day.txt');
 writeFileSync(draftPath, DRAFT);
 vetted(['import', draftPath, '--as', 'dora'], 'dora');
+// D2: the sample DOCX, with comments, tracked changes and metadata.
+const sampleDocx = fileURLToPath(new URL('../../assets/samples/信息公开-草稿.docx', import.meta.url));
+vetted(['import', sampleDocx, '--as', 'dora'], 'dora');
 
 let shot = 0;
 async function step(name) {
@@ -89,9 +93,9 @@ async function signIn(user) {
   await session.waitFor('[data-testid=inbox]');
 }
 
-async function openD1() {
-  await session.click('[data-testid=open-D1]');
-  await session.waitFor('[data-testid=workspace-review] [data-testid=text]');
+async function open(document) {
+  await session.click(`[data-testid=open-${document}]`);
+  await session.waitFor(`[data-testid=workspace-review][data-document=${document}] [data-testid=text]`);
 }
 
 // The findings redacted and kept in the webview, checked with the CLI at the end.
@@ -104,7 +108,7 @@ try {
 
   // 1. The reviewer signs in and opens D1: its text, four open findings highlighted, the legend.
   await signIn('rita');
-  await openD1();
+  await open('D1');
   assert.equal(await session.text('[data-testid=review-heading]'), 'D1 · revision 1');
   assert.match(await session.text('[data-testid=text]'), /95837部队将于下月在军事管理区举办开放日/);
   await countsAre('four open findings', { open: 4, redact: 0, keep: 0, manual: 0 });
@@ -168,7 +172,7 @@ try {
   // 5. Back to the inbox and in again: everything decided is still there.
   await session.click('[data-testid=back]');
   await session.waitFor('[data-testid=inbox]');
-  await openD1();
+  await open('D1');
   await countsAre('the same counts after a reload', { open: 2, redact: 1, keep: 1, manual: 4 });
 
   // 6. The same screen in Chinese.
@@ -177,10 +181,23 @@ try {
   await step('chinese');
   await session.click('[data-testid=language] option[value=en]');
 
-  // 7. An approver sees the review read-only, told why.
+  // 7. The DOCX: its comments, tracked changes and metadata listed apart from the text, and the
+  // findings in them grouped as hidden content.
+  await session.click('[data-testid=back]');
+  await session.waitFor('[data-testid=inbox]');
+  await open('D2');
+  const hiddenKinds = await session.execute(
+    `return [...document.querySelectorAll('[data-testid=hidden-list] li b')].map((b) => b.textContent);`,
+  );
+  assert.ok(hiddenKinds.includes('Comment') && hiddenKinds.includes('Tracked deletion'), String(hiddenKinds));
+  await session.waitFor('.group[data-category=hidden_content]');
+  await session.execute(`document.querySelector('[data-testid=hidden-list]').scrollIntoView();`);
+  await step('docx-hidden');
+
+  // 8. An approver sees the review read-only, told why.
   await session.click('[data-testid=sign-out]');
   await signIn('alex');
-  await openD1();
+  await open('D1');
   await session.waitFor('[data-testid=read-only][data-reason=not_reviewer]');
   assert.match(await session.text('[data-testid=read-only]'), /only reviewers decide findings/);
   assert.equal((await session.findAll('[data-testid=mark-selection]')).length, 0, 'no marking tools');
@@ -192,7 +209,7 @@ try {
   await session.end();
 }
 
-// 8. The workspace holds the decisions and marks, as the CLI reports them.
+// 9. The workspace holds the decisions and marks, as the CLI reports them.
 const findings = JSON.parse(vetted(['findings', 'D1', '--json']));
 const list = Array.isArray(findings) ? findings : findings.findings;
 const statuses = Object.fromEntries(list.map((f) => [String(f.id), f.status]));
