@@ -249,6 +249,7 @@ try {
   await session.type('[data-testid=sign-passphrase]', 'not my passphrase');
   await session.keys('\uE007');
   await session.waitFor('[data-testid=sign-error][data-code=authentication]');
+  assert.equal(await session.text('[data-testid=sign-error]'), 'Wrong passphrase: nothing was signed.');
   await step('wrong-passphrase');
   await session.click('[data-testid=sign-cancel]');
   await stateIs('in_review');

@@ -235,6 +235,7 @@ export const en = {
   'signoff.confirm.comment_optional': 'Comment (optional)',
   'signoff.confirm.comment_required': 'A rejection needs a comment saying why.',
   'signoff.confirm.passphrase_required': 'Enter your passphrase.',
+  'signoff.confirm.wrong_passphrase': 'Wrong passphrase: nothing was signed.',
   'signoff.confirm.sign': 'Sign',
   'signoff.confirm.cancel': 'Cancel',
   'signoff.signing': 'Signing…',

@@ -236,6 +236,7 @@ export const zh: Record<MessageKey, string> = {
   'signoff.confirm.comment_optional': '意见（选填）',
   'signoff.confirm.comment_required': '退回须填写理由。',
   'signoff.confirm.passphrase_required': '请输入口令。',
+  'signoff.confirm.wrong_passphrase': '口令错误：未签署任何内容。',
   'signoff.confirm.sign': '签署',
   'signoff.confirm.cancel': '取消',
   'signoff.signing': '正在签署…',
