@@ -5,7 +5,8 @@
 # land in tests/output/e2e/. Needs what scripts/setup-system.sh installs, plus tauri-driver
 # (installed here with cargo if missing).
 #
-# Overridable: E2E_DISPLAY (default :99), E2E_PORT (4444; the native driver uses E2E_PORT+1).
+# Overridable: E2E_DISPLAY (default :99), E2E_PORT (4444; the native driver uses E2E_PORT+1),
+# E2E_ONLY (run only the journey of that name, such as `pages`, while iterating).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -47,6 +48,11 @@ mkdir -p "$profile"
 export XDG_DATA_HOME="$profile/data" XDG_CONFIG_HOME="$profile/config" XDG_CACHE_HOME="$profile/cache"
 # ...and an empty workspace, which the desk journey creates.
 export VETTED_WORKSPACE="$output/workspace"
+# The native dialogs answer from this file (see src-tauri/src/dialogs.rs); journeys write it.
+export VETTED_E2E_PICK="$output/picks"
+: >"$VETTED_E2E_PICK"
+# The pages journey generates its long PDF with reportlab from the project's venv.
+[ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
 
 tauri-driver --port "$port" --native-port "$((port + 1))" >"$output/tauri-driver.log" 2>&1 &
 pids+=($!)
@@ -59,8 +65,12 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
 }
 
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
-node tests/e2e/journey.mjs "$app" "$output"
-node tests/e2e/desk.mjs "$app" "$output"
+journey() {
+  if [ -z "${E2E_ONLY:-}" ] || [ "$E2E_ONLY" = "$1" ]; then node "tests/e2e/$1.mjs" "$app" "$output"; fi
+}
+journey journey
+journey desk
+journey pages
 
 # The review journey works on a workspace of its own, seeded by the journey with the CLI.
 # tauri-driver hands its environment to the app it starts, so a second driver, on the next
@@ -82,6 +92,7 @@ E2E_DRIVER_URL="http://127.0.0.1:$review_port" VETTED_WORKSPACE="$output/review-
 # The whole workflow from an empty workspace to verified exports, with its own workspace and
 # dialog answers (VETTED_E2E_PICK: the journey writes the path each dialog returns), so a third
 # driver serves it. The DOCX export is read back with python-docx from the project venv.
+if [ -z "${E2E_ONLY:-}" ] || [ "$E2E_ONLY" = workflow ]; then
 [ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
 workflow_port=$((port + 4))
 workflow_env=(VETTED_WORKSPACE="$output/workflow-workspace" VETTED_E2E_PICK="$output/workflow-picks")
@@ -95,3 +106,4 @@ curl -sf "http://127.0.0.1:$workflow_port/status" >/dev/null || {
 }
 env "${workflow_env[@]}" E2E_DRIVER_URL="http://127.0.0.1:$workflow_port" \
   node tests/e2e/workflow.mjs "$app" "$output"
+fi

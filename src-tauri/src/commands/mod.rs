@@ -6,6 +6,7 @@
 //! large file, or waiting on a dialog, never freezes the window.
 
 pub mod audit;
+pub mod pages;
 pub mod review;
 pub mod settings;
 pub mod signoff;
