@@ -278,6 +278,15 @@ try {
   // The redacted preview, side by side: the kept passage stays, the rest is gone.
   await session.click('[data-testid=preview-open]');
   await session.waitFor('[data-testid=preview]', 60000);
+  // First as pages: the original's with what goes highlighted, the public version's drawn by
+  // pdf.js from the preview's own bytes.
+  await session.waitFor('[data-testid=preview-original-pages] [data-testid=pdf-pages][data-first-page-ms]', 30000);
+  await session.waitFor('[data-testid=preview-redacted-pages] [data-testid=pdf-pages][data-first-page-ms]', 30000);
+  await session.waitFor('[data-testid=preview-original-pages] [data-testid=page-highlight]');
+  await step('preview-pages');
+  // Then as text, read back by the core's reader.
+  await session.click('[data-testid=preview-view-text]');
+  await session.waitFor('[data-testid=preview-redacted]');
   const original = await session.text('[data-testid=preview-original]');
   const redacted = await session.text('[data-testid=preview-redacted]');
   assert.match(original, /95837部队/);

@@ -736,7 +736,7 @@ descriptionEn: string,
  */
 terms: number, };
 
-export type PagesSource = { "bench": number } | { "desk": string };
+export type PagesSource = { "bench": number } | { "desk": string } | { "preview": string };
 
 export type PagesLayout = "pages" | "image" | "flow";
 
