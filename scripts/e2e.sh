@@ -48,8 +48,10 @@ mkdir -p "$profile"
 export XDG_DATA_HOME="$profile/data" XDG_CONFIG_HOME="$profile/config" XDG_CACHE_HOME="$profile/cache"
 # ...and an empty workspace, which the desk journey creates.
 export VETTED_WORKSPACE="$output/workspace"
-# The native dialogs answer from this file (see src-tauri/src/dialogs.rs); journeys write it.
-export VETTED_E2E_PICK="$output/picks"
+# The native file dialogs answer from this file instead (see src-tauri/src/dialogs.rs); the
+# journeys write into it just before each dialog. Exported before tauri-driver starts, so the
+# app it launches inherits it.
+export VETTED_E2E_PICK="$output/dialog-answers"
 : >"$VETTED_E2E_PICK"
 # The pages journey generates its long PDF with reportlab from the project's venv.
 [ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
@@ -65,11 +67,15 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
 }
 
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
+# E2E_ONLY="desk admin" runs only the journeys named (in this order of the list below); a
+# journey may depend on the workspace an earlier one left (admin needs desk's users).
 journey() {
-  if [ -z "${E2E_ONLY:-}" ] || [ "$E2E_ONLY" = "$1" ]; then node "tests/e2e/$1.mjs" "$app" "$output"; fi
+  if [ -n "${E2E_ONLY:-}" ] && [[ " $E2E_ONLY " != *" $1 "* ]]; then return 0; fi
+  node "tests/e2e/$1.mjs" "$app" "$output"
 }
 journey journey
 journey desk
+journey admin
 journey pages
 
 # The review journey works on a workspace of its own, seeded by the journey with the CLI.
@@ -92,8 +98,7 @@ E2E_DRIVER_URL="http://127.0.0.1:$review_port" VETTED_WORKSPACE="$output/review-
 # The whole workflow from an empty workspace to verified exports, with its own workspace and
 # dialog answers (VETTED_E2E_PICK: the journey writes the path each dialog returns), so a third
 # driver serves it. The DOCX export is read back with python-docx from the project venv.
-if [ -z "${E2E_ONLY:-}" ] || [ "$E2E_ONLY" = workflow ]; then
-[ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
+if [ -z "${E2E_ONLY:-}" ] || [[ " $E2E_ONLY " == *" workflow "* ]]; then
 workflow_port=$((port + 4))
 workflow_env=(VETTED_WORKSPACE="$output/workflow-workspace" VETTED_E2E_PICK="$output/workflow-picks")
 env "${workflow_env[@]}" \

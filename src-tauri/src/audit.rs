@@ -1,5 +1,5 @@
-//! The audit screen: the log (whole, or one document's timeline), whole-chain verification,
-//! and a document's review record written as DOCX or CSV. Auditors and administrators only
+//! The audit screen: the log (whole, or one document's timeline, shown and exported as CSV),
+//! whole-chain verification, and a document's review record written as DOCX or CSV. Auditors and administrators only
 //! (see `access`). Like `desk`, this module knows nothing about Tauri.
 
 use std::path::{Path, PathBuf};
@@ -94,6 +94,16 @@ pub struct RecordExportView {
     pub document: String,
 }
 
+/// The audit log written to disk as CSV.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LogExportView {
+    /// Where it was written.
+    pub path: String,
+    /// How many entries it holds.
+    pub entries: u32,
+}
+
 /// The documents of the workspace, for the timeline's picker.
 pub fn documents(desk: &Desk) -> Result<Vec<AuditDocumentView>> {
     desk.with_session(|workspace, session| {
@@ -146,6 +156,30 @@ pub fn write_record(
     let path = with_extension(path, format);
     desk.with_session(|workspace, session| write_as(workspace, session, document, &path))?;
     Ok(RecordExportView { path: path.display().to_string(), document: document.to_string() })
+}
+
+/// The file name the save dialog suggests for the audit log (of one document, or all).
+pub fn log_file_name(document: Option<&str>) -> Result<String> {
+    match document.map(str::parse::<DocumentId>).transpose()? {
+        Some(document) => Ok(format!("{document}-audit-log.csv")),
+        None => Ok("audit-log.csv".to_string()),
+    }
+}
+
+/// Writes the audit log (all of it, or one document's timeline) to `path` as CSV, appending
+/// `.csv` when the path has no such extension.
+pub fn write_log(desk: &Desk, document: Option<&str>, path: &Path) -> Result<LogExportView> {
+    let document = document.map(str::parse::<DocumentId>).transpose()?;
+    let path = with_extension(path, RecordFormat::Csv);
+    let entries = desk.with_session(|workspace, session| {
+        require_any(workspace, session, READERS, "export the audit log")?;
+        workspace.write_audit_log(document, &path)?;
+        Ok(workspace.audit_log(document)?.len())
+    })?;
+    Ok(LogExportView {
+        path: path.display().to_string(),
+        entries: u32::try_from(entries).unwrap_or(u32::MAX),
+    })
 }
 
 fn write_as(workspace: &Workspace, session: &Session, document: DocumentId, path: &Path) -> Result<()> {
@@ -263,5 +297,23 @@ mod tests {
             write_record(&desk, "x", RecordFormat::Csv, dir.path()).unwrap_err().kind(),
             ErrorKind::InvalidInput
         );
+    }
+
+    #[test]
+    fn the_log_is_exported_as_csv_whole_or_for_one_document() {
+        let (dir, desk) = desk_with_a_document("otto");
+        let whole = write_log(&desk, None, &dir.path().join("log")).unwrap();
+        assert!(whole.path.ends_with("log.csv"), "{}", whole.path);
+        assert_eq!(whole.entries as usize, log(&desk, None).unwrap().len());
+        let one = write_log(&desk, Some("D1"), &dir.path().join("d1.csv")).unwrap();
+        let csv = std::fs::read_to_string(&one.path).unwrap();
+        let actions: Vec<&str> = csv.lines().skip(1).filter_map(|l| l.split(',').nth(3)).collect();
+        assert_eq!(actions, ["import", "scan"]);
+        assert_eq!(log_file_name(Some("3")).unwrap(), "D3-audit-log.csv");
+        assert_eq!(log_file_name(None).unwrap(), "audit-log.csv");
+        desk.sign_in("li", PASS).unwrap();
+        let error = write_log(&desk, None, &dir.path().join("no.csv")).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Forbidden);
+        assert!(!dir.path().join("no.csv").exists());
     }
 }

@@ -68,6 +68,7 @@ fn declarations() -> String {
         crate::audit::AuditDocumentView::decl(&config),
         crate::audit::RecordFormat::decl(&config),
         crate::audit::RecordExportView::decl(&config),
+        crate::audit::LogExportView::decl(&config),
         // settings
         crate::settings::UserRow::decl(&config),
         crate::settings::RulesView::decl(&config),

@@ -66,6 +66,7 @@ pub fn run() {
             commands::audit::audit_log,
             commands::audit::audit_verify,
             commands::audit::audit_export_record,
+            commands::audit::audit_export_log,
             // settings
             commands::settings::settings_users,
             commands::settings::settings_disable_user,

@@ -2,7 +2,9 @@
 
 use tauri::{AppHandle, State};
 
-use crate::audit::{self, AuditDocumentView, AuditEntryView, ChainView, RecordExportView, RecordFormat};
+use crate::audit::{
+    self, AuditDocumentView, AuditEntryView, ChainView, LogExportView, RecordExportView, RecordFormat,
+};
 use crate::desk::Desk;
 use crate::dialogs;
 use crate::error::IpcError;
@@ -39,4 +41,17 @@ pub async fn audit_export_record(
     let name = audit::record_file_name(&document, format)?;
     let Some(path) = dialogs::pick_destination(&app, &name) else { return Ok(None) };
     Ok(Some(audit::write_record(&desk, &document, format, &path)?))
+}
+
+/// Asks where to save, then writes the audit log (all, or one document's) as CSV; `None` when
+/// cancelled.
+#[tauri::command]
+pub async fn audit_export_log(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    document: Option<String>,
+) -> Result<Option<LogExportView>, IpcError> {
+    let name = audit::log_file_name(document.as_deref())?;
+    let Some(path) = dialogs::pick_destination(&app, &name) else { return Ok(None) };
+    Ok(Some(audit::write_log(&desk, document.as_deref(), &path)?))
 }

@@ -9,7 +9,7 @@ import type {
   SignRequest, UserView,
 } from './ipc/types';
 import type {
-  AuditDocumentView, AuditEntryView, ChainView, RecordExportView, RecordFormat,
+  AuditDocumentView, AuditEntryView, ChainView, LogExportView, RecordExportView, RecordFormat,
 } from './ipc/types';
 import type { RulesView, UserRow } from './ipc/types';
 
@@ -156,6 +156,12 @@ export function auditVerify(): Promise<ChainView> {
 /** Asks where to save, then writes the review record of `document`; `null` when cancelled. */
 export function auditExportRecord(document: string, format: RecordFormat): Promise<RecordExportView | null> {
   return call('audit_export_record', { document, format });
+}
+
+/** Asks where to save, then writes the audit log (all, or `document`'s) as CSV; `null` when
+ * cancelled. */
+export function auditExportLog(document: string | null): Promise<LogExportView | null> {
+  return call('audit_export_log', { document });
 }
 
 // — settings —

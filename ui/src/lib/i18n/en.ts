@@ -286,6 +286,7 @@ export const en = {
   'audit.record_hint': 'The review-and-approval record of {document}: revisions and hashes, findings and decisions, marks, sign-offs and exports.',
   'audit.record_pick': 'Pick a document above to export its review record.',
   'audit.export_docx': 'Export as DOCX…',
+  'audit.export_log': 'Export these entries as CSV…',
   'audit.export_csv': 'Export as CSV…',
   'audit.exporting': 'Writing the review record…',
   'audit.exported': 'Written to {path}',

@@ -287,6 +287,7 @@ export const zh: Record<MessageKey, string> = {
   'audit.record_hint': '{document} 的保密审查审批表：版本与哈希、发现与处理、人工标注、签署与导出。',
   'audit.record_pick': '请先在上方选择文件，再导出其审查审批表。',
   'audit.export_docx': '导出为 DOCX…',
+  'audit.export_log': '将这些记录导出为 CSV…',
   'audit.export_csv': '导出为 CSV…',
   'audit.exporting': '正在写入审查审批表…',
   'audit.exported': '已写入 {path}',

@@ -659,6 +659,16 @@ path: string,
  */
 document: string, };
 
+export type LogExportView = { 
+/**
+ * Where it was written.
+ */
+path: string, 
+/**
+ * How many entries it holds.
+ */
+entries: number, };
+
 export type UserRow = { 
 /**
  * The user name.
