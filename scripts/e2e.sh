@@ -75,8 +75,9 @@ journey() {
 }
 journey journey
 journey desk
-journey admin
+# The pages journey reads English, which desk leaves and admin (both languages) does not.
 journey pages
+journey admin
 
 # The review journey works on a workspace of its own, seeded by the journey with the CLI.
 # tauri-driver hands its environment to the app it starts, so a second driver, on the next
