@@ -149,9 +149,18 @@ try {
   await session.keys('u');
   await countsAre('the keep undone', { open: 3, redact: 1, keep: 0, manual: 0 });
   await session.waitFor(`[data-finding-id="${kept}"][data-state=open]`);
+  // This time from the keyboard alone: Tab goes from the reason code to the note, and round
+  // the dialog's controls without leaving it.
+  const focused = () => session.execute(`return document.activeElement?.dataset.testid ?? null;`);
   await session.keys('K');
   await session.waitFor('[data-testid=keep-dialog]');
-  await session.type('[data-testid=keep-note]', 'published in the 2024 open-day notice');
+  await session.waitUntil('the reason code has the focus', focused, 'keep-code');
+  await session.keys('\uE004');
+  await session.waitUntil('Tab moves to the note', focused, 'keep-note');
+  await session.keys('published in the 2024 open-day notice');
+  await session.keys('\uE004\uE004\uE004');
+  await session.waitUntil('Tab wraps round to the reason code', focused, 'keep-code');
+  await session.keys('\uE004');
   await session.keys('\uE007');
   await countsAre('kept again', { open: 2, redact: 1, keep: 1, manual: 0 });
 
