@@ -220,6 +220,15 @@ pub fn mark_phrase(desk: &Desk, document: &str, phrase: &str, reason: &str) -> R
     })
 }
 
+/// Removes manual mark `mark`.
+pub fn remove_mark(desk: &Desk, document: &str, mark: i64) -> Result<ReviewProgress> {
+    let document: DocumentId = document.parse()?;
+    desk.with_session(|workspace, session| {
+        workspace.remove_mark(session, document, mark)?;
+        progress(workspace, session, document)
+    })
+}
+
 /// The workspace's reason codes.
 pub fn reason_codes(desk: &Desk) -> Result<Vec<ReasonCodeView>> {
     desk.with_session(|workspace, _| {
@@ -418,6 +427,10 @@ mod tests {
         let outside = mark_range(&desk, "D1", CharRange { start: 10, end: 500 }, "sensitive").unwrap_err();
         assert_eq!(outside.kind(), ErrorKind::InvalidInput);
         assert_eq!(open(&desk, "D1").unwrap().progress.marks, after.marks);
+
+        let removed = remove_mark(&desk, "D1", after.marks[0].id).unwrap();
+        assert_eq!(removed.marks, after.marks[1..]);
+        assert_eq!(remove_mark(&desk, "D1", after.marks[0].id).unwrap_err().kind(), ErrorKind::NotFound);
     }
 
     #[test]

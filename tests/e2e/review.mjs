@@ -1,7 +1,7 @@
 // The review journey, in the real webview, on a workspace seeded here with the CLI: the
 // reviewer signs in, opens D1, sees its findings highlighted, redacts one with `r`, keeps one
 // with `K` (reason code + note), undoes that with `u` and keeps it again, selects a phrase and redacts it with `m`, selects another and
-// redacts every occurrence with `a`, and watches the counts follow. A reload shows what was
+// redacts every occurrence with `a`, removes a mark and makes it again, and watches the counts follow. A reload shows what was
 // stored, a DOCX shows its hidden content apart, the CLI (`vetted findings D1 --json`, `vetted audit log D1 --json`) confirms it, and an
 // approver sees the same review read-only, with the reason.
 //
@@ -178,6 +178,13 @@ try {
   assert.deepEqual(marks, ['下月', '开放日']);
   await step('marked');
 
+  // A mark removed by its button, then made again with `r` on the selection.
+  await session.click('[data-testid=manual-list] li:first-child [data-testid^=remove-mark-]');
+  await countsAre('the mark removed', { open: 2, redact: 1, keep: 1, manual: 3 });
+  assert.equal(await session.execute(SELECT_PHRASE, ['下月']), '下月');
+  await session.keys('r');
+  await countsAre('marked again', { open: 2, redact: 1, keep: 1, manual: 4 });
+
   // 5. Back to the inbox and in again: everything decided is still there.
   await session.click('[data-testid=back]');
   await session.waitFor('[data-testid=inbox]');
@@ -229,7 +236,7 @@ const keptReason = list.find((f) => String(f.id) === kept).decision_reason;
 assert.match(keptReason, /^\w+: published in the 2024 open-day notice$/);
 const log = JSON.parse(vetted(['audit', 'log', 'D1', '--json']));
 assert.deepEqual(
-  log.map((e) => e.action).filter((a) => ['decide', 'reopen', 'mark'].includes(a)),
-  ['decide', 'decide', 'reopen', 'decide', 'mark', 'mark'],
+  log.map((e) => e.action).filter((a) => ['decide', 'reopen', 'mark', 'unmark'].includes(a)),
+  ['decide', 'decide', 'reopen', 'decide', 'mark', 'mark', 'unmark', 'mark'],
 );
 console.log('e2e: review journey passed');

@@ -46,6 +46,16 @@ pub async fn review_mark_phrase(
     Ok(review::mark_phrase(&desk, &document, &phrase, &reason)?)
 }
 
+/// Removes a manual mark.
+#[tauri::command]
+pub async fn review_remove_mark(
+    desk: State<'_, Desk>,
+    document: String,
+    mark: i64,
+) -> Result<ReviewProgress, IpcError> {
+    Ok(review::remove_mark(&desk, &document, mark)?)
+}
+
 /// The workspace's reason codes, for the keep dialog and the mark reason.
 #[tauri::command]
 pub async fn review_reason_codes(desk: State<'_, Desk>) -> Result<Vec<ReasonCodeView>, IpcError> {

@@ -126,6 +126,11 @@ export function reviewMarkPhrase(document: string, phrase: string, reason: strin
   return call('review_mark_phrase', { document, phrase, reason });
 }
 
+/** Removes manual mark `mark`. */
+export function reviewRemoveMark(document: string, mark: number): Promise<ReviewProgress> {
+  return call('review_remove_mark', { document, mark });
+}
+
 /** The workspace's reason codes. */
 export function reviewReasonCodes(): Promise<ReasonCodeView[]> {
   return call('review_reason_codes');
