@@ -78,3 +78,20 @@ curl -sf "http://127.0.0.1:$review_port/status" >/dev/null || {
 }
 E2E_DRIVER_URL="http://127.0.0.1:$review_port" VETTED_WORKSPACE="$output/review-workspace" \
   node tests/e2e/review.mjs "$app" "$output"
+
+# The whole workflow from an empty workspace to verified exports, with its own workspace and
+# dialog answers (VETTED_E2E_PICK: the journey writes the path each dialog returns), so a third
+# driver serves it. The DOCX export is read back with python-docx from the project venv.
+[ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
+workflow_port=$((port + 4))
+workflow_env=(VETTED_WORKSPACE="$output/workflow-workspace" VETTED_E2E_PICK="$output/workflow-picks")
+env "${workflow_env[@]}" \
+  tauri-driver --port "$workflow_port" --native-port "$((workflow_port + 1))" >"$output/tauri-driver-workflow.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$workflow_port/status" >/dev/null && break; sleep 0.2; done
+curl -sf "http://127.0.0.1:$workflow_port/status" >/dev/null || {
+  echo "e2e: the workflow journey's tauri-driver did not become ready (see $output/tauri-driver-workflow.log)" >&2
+  exit 1
+}
+env "${workflow_env[@]}" E2E_DRIVER_URL="http://127.0.0.1:$workflow_port" \
+  node tests/e2e/workflow.mjs "$app" "$output"

@@ -17,8 +17,8 @@ use crate::review::{
     ReviewView, ReviewedFindingView,
 };
 use crate::signoff::{
-    ActionView, ExportResultView, KindCount, PreviewView, RefusalView, SignOffView, SignRequest,
-    SignatureView, VerificationView,
+    ActionView, ExportResultView, KindCount, PreviewRange, PreviewView, RefusalView, SignOffView,
+    SignRequest, SignatureView, VerificationView,
 };
 
 /// Every type that crosses IPC, in a stable order.
@@ -57,6 +57,7 @@ fn declarations() -> String {
         KindCount::decl(&config),
         VerificationView::decl(&config),
         PreviewView::decl(&config),
+        PreviewRange::decl(&config),
         ExportResultView::decl(&config),
         // audit
 

@@ -149,10 +149,24 @@ pub struct PreviewView {
     pub format: String,
     /// The original's visible text.
     pub original: String,
-    /// The public version's visible text, read back by the core's reader.
+    /// The passages of `original` the export removes (character offsets, sorted, merged):
+    /// what the review decided, drawn over the original so the two sides can be compared.
+    pub removed_ranges: Vec<PreviewRange>,
+    /// The public version's visible text, read back by the core's reader from the preview's
+    /// bytes: removed text shows as █ where the format keeps a mark in the text (TXT, DOCX);
+    /// in a PDF the mark is a black box drawn on the page, and the text is simply gone.
     pub redacted: String,
     /// What the public version no longer holds, and the hashes.
     pub verification: VerificationView,
+}
+
+/// A character range of a text, `start..end`, in Unicode scalar values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct PreviewRange {
+    /// First character.
+    pub start: u32,
+    /// One past the last character.
+    pub end: u32,
 }
 
 /// A recorded export.
@@ -210,23 +224,45 @@ pub fn preview(desk: &Desk, document: &str) -> Result<PreviewView> {
     let id: DocumentId = document.parse()?;
     desk.with_session(|workspace, _| {
         let (revision, original) = workspace.read_document(id)?;
-        let (previewed, export) = workspace.preview(id)?;
-        if previewed.number != revision.number {
+        let preview = workspace.preview(id)?;
+        if preview.revision.number != revision.number {
             return Err(Error::new(
                 ErrorKind::InvalidState,
-                format!("{id} changed while its preview was made (now revision {})", previewed.number),
+                format!("{id} changed while its preview was made (now revision {})", preview.revision.number),
             ));
         }
-        let public = ingest::read_as(&export.bytes, revision.format, workspace.limits())?;
+        let public = ingest::read_as(&preview.export.bytes, revision.format, workspace.limits())?;
+        let visible = original.visible_char_len();
+        let planned = preview.plan.ranges.iter().map(|r| (r.start, r.end));
         Ok(PreviewView {
             document: id.to_string(),
             revision: revision.number,
             format: revision.format.as_str().to_string(),
             original: original.visible_text().to_string(),
+            removed_ranges: merged_within(planned, visible),
             redacted: public.visible_text().to_string(),
-            verification: verification(&export.report),
+            verification: verification(&preview.export.report),
         })
     })
+}
+
+/// `ranges` clipped to `0..len`, sorted, with overlapping or touching ones merged; empty ones
+/// dropped. Ranges past `len` lie in hidden items, which the export removes whole.
+fn merged_within(ranges: impl Iterator<Item = (usize, usize)>, len: usize) -> Vec<PreviewRange> {
+    let mut clipped: Vec<(usize, usize)> = ranges
+        .map(|(start, end)| (start.min(len), end.min(len)))
+        .filter(|(start, end)| start < end)
+        .collect();
+    clipped.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in clipped {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    merged.into_iter().map(|(start, end)| PreviewRange { start: to_u32(start), end: to_u32(end) }).collect()
 }
 
 /// The file name the public version of `document` is suggested to be saved under:
@@ -502,6 +538,12 @@ mod tests {
         review_everything(&desk);
         let preview = preview(&desk, "D1").unwrap();
         assert_eq!(preview.original, DRAFT);
+        let removed: Vec<String> = preview
+            .removed_ranges
+            .iter()
+            .map(|r| DRAFT.chars().skip(r.start as usize).take((r.end - r.start) as usize).collect())
+            .collect();
+        assert!(removed.contains(&"13800138000".to_string()), "{removed:?}");
         assert!(preview.redacted.contains('█'), "{}", preview.redacted);
         assert!(!preview.redacted.contains("13800138000"), "{}", preview.redacted);
         assert_eq!(
@@ -524,6 +566,23 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&out).unwrap(), preview.redacted);
         assert_eq!(exported.verification, preview.verification);
         assert_eq!(status(&desk, "D1").unwrap().exports, vec![exported]);
+    }
+
+    #[test]
+    fn removed_ranges_are_clipped_to_the_visible_text_sorted_and_merged() {
+        let check = |ranges: &[(usize, usize)], len: usize, expected: &[(u32, u32)]| {
+            let got: Vec<(u32, u32)> =
+                merged_within(ranges.iter().copied(), len).iter().map(|r| (r.start, r.end)).collect();
+            assert_eq!(got, expected, "{ranges:?} within {len}");
+        };
+        check(&[], 10, &[]);
+        check(&[(2, 4)], 10, &[(2, 4)]);
+        check(&[(6, 8), (2, 4)], 10, &[(2, 4), (6, 8)]);
+        check(&[(2, 4), (3, 6)], 10, &[(2, 6)]);
+        check(&[(2, 4), (4, 6)], 10, &[(2, 6)]);
+        check(&[(2, 9), (3, 4)], 10, &[(2, 9)]);
+        check(&[(8, 14), (12, 20)], 10, &[(8, 10)]);
+        check(&[(10, 12)], 10, &[]);
     }
 
     #[test]

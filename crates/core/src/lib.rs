@@ -62,6 +62,6 @@ pub use store::SCHEMA_VERSION;
 pub use verify::{Removed, Survivor, VerificationReport, sha256_hex};
 pub use workflow::{
     ActionCheck, Decision, DocState, DocumentId, ExportRecord, FindingStatus, ImportOutcome, Mark,
-    MarkTarget, ReasonCode, Refusal, RefusalRule, ReviewedFinding, Revision, Role, Selection, Session,
-    SignOff, SignOffAction, SignOffKind, SignOffOptions, UserInfo, Workspace, default_workspace_dir,
+    MarkTarget, Preview, ReasonCode, Refusal, RefusalRule, ReviewedFinding, Revision, Role, Selection,
+    Session, SignOff, SignOffAction, SignOffKind, SignOffOptions, UserInfo, Workspace, default_workspace_dir,
 };

@@ -20,7 +20,8 @@ use serde_json::Value;
 
 pub use documents::{Decision, FindingStatus, ImportOutcome, Mark, MarkTarget, ReviewedFinding, Selection};
 pub use signoff::{
-    ActionCheck, ExportRecord, Refusal, RefusalRule, SignOff, SignOffAction, SignOffKind, SignOffOptions,
+    ActionCheck, ExportRecord, Preview, Refusal, RefusalRule, SignOff, SignOffAction, SignOffKind,
+    SignOffOptions,
 };
 pub use users::{Role, Session, UserInfo};
 

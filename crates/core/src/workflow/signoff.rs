@@ -84,6 +84,17 @@ pub struct ExportRecord {
     pub report: VerificationReport,
 }
 
+/// The public version of a revision as its export would write it now ([`Workspace::preview`]).
+#[derive(Clone, Debug)]
+pub struct Preview {
+    /// The revision previewed: the document's latest.
+    pub revision: Revision,
+    /// What its review decided to remove: findings decided "redact" and manual marks.
+    pub plan: RedactionPlan,
+    /// The redacted, verified bytes and their verification report.
+    pub export: Export,
+}
+
 /// A sign-off action a user may take on a document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -314,18 +325,22 @@ impl Workspace {
     ///
     /// It is not audited: like reading the document, it changes nothing and publishes nothing;
     /// the export that follows is what the record must hold.
-    pub fn preview(&self, document: DocumentId) -> Result<(Revision, Export)> {
+    pub fn preview(&self, document: DocumentId) -> Result<Preview> {
         let revision = latest_revision(self.store().conn(), document)?;
-        let export = self.redacted(&revision)?;
-        Ok((revision, export))
+        let plan = plan_of(self.store().conn(), revision.row_id)?;
+        let export = self.redact_with(&revision, &plan)?;
+        Ok(Preview { revision, plan, export })
     }
 
     /// The redacted, verified bytes of `revision` under its current plan: the one redaction
     /// path of both the preview and the export.
     fn redacted(&self, revision: &Revision) -> Result<Export> {
-        let plan = plan_of(self.store().conn(), revision.row_id)?;
+        self.redact_with(revision, &plan_of(self.store().conn(), revision.row_id)?)
+    }
+
+    fn redact_with(&self, revision: &Revision, plan: &RedactionPlan) -> Result<Export> {
         let original = self.store().blobs().get(&revision.sha256)?;
-        redact(&original, revision.format, &plan, &self.limits)
+        redact(&original, revision.format, plan, &self.limits)
     }
 
     /// Exports the approved latest revision of a document to `out`: redacted, verified,

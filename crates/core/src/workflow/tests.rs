@@ -609,20 +609,24 @@ fn a_refusal_crosses_to_front_ends_as_its_rule_its_details_and_the_actions_messa
 
 #[test]
 fn the_preview_is_byte_for_byte_what_the_export_writes_and_records_nothing() {
+    use crate::redact::RedactionPlan;
     let o = office();
     let ws = &o.ws;
     let doc = ws.import(&o.drafter, "notice.txt", DRAFT.as_bytes(), None).unwrap().document;
     // With nothing decided, the preview already removes nothing and sanitizes nothing more.
-    let (revision, untouched) = ws.preview(doc).unwrap();
-    assert_eq!((revision.number, untouched.bytes.as_slice()), (1, DRAFT.as_bytes()));
+    let untouched = ws.preview(doc).unwrap();
+    assert_eq!((untouched.revision.number, untouched.export.bytes.as_slice()), (1, DRAFT.as_bytes()));
+    assert_eq!(untouched.plan, RedactionPlan::default());
 
     ws.decide(&o.reviewer, doc, &Selection::Ids(vec![1, 3]), &Decision::Redact { reason: None }).unwrap();
     ws.decide(&o.reviewer, doc, &Selection::Ids(vec![2]), &Decision::Keep { reason: "已公开".into() })
         .unwrap();
     ws.mark_phrase(&o.reviewer, doc, "下月", false, "work_secret").unwrap();
     let entries = ws.audit_log(None).unwrap().len();
-    let (_, preview) = ws.preview(doc).unwrap();
+    let Preview { plan, export: preview, .. } = ws.preview(doc).unwrap();
     assert_eq!(ws.audit_log(None).unwrap().len(), entries, "a preview adds no audit entry");
+    let planned: Vec<(usize, usize)> = plan.ranges.iter().map(|r| (r.start, r.end)).collect();
+    assert_eq!(planned, [(3, 10), (27, 38), (12, 14)], "findings #1 and #3, then the mark");
     assert_eq!(
         String::from_utf8(preview.bytes.clone()).unwrap(),
         "通知：███████将于██测试X波段设备。联系人电话███████████。\n"

@@ -248,6 +248,7 @@ export const zh: Record<MessageKey, string> = {
   'signoff.voided': '已因新版本作废',
   'signoff.preview.title': '删除后预览——即导出时写入的内容',
   'signoff.preview.note': '由导出所用的同一删除流程在内存中生成：不写入文件，也不记录。',
+  'signoff.preview.original_note': '导出时删除的内容以黑底标出',
   'signoff.preview.original': '原件',
   'signoff.preview.redacted': '公开版本',
   'signoff.preview.empty': '无可见文字。',

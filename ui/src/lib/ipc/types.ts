@@ -534,13 +534,30 @@ format: string,
  */
 original: string, 
 /**
- * The public version's visible text, read back by the core's reader.
+ * The passages of `original` the export removes (character offsets, sorted, merged):
+ * what the review decided, drawn over the original so the two sides can be compared.
+ */
+removedRanges: Array<PreviewRange>, 
+/**
+ * The public version's visible text, read back by the core's reader from the preview's
+ * bytes: removed text shows as █ where the format keeps a mark in the text (TXT, DOCX);
+ * in a PDF the mark is a black box drawn on the page, and the text is simply gone.
  */
 redacted: string, 
 /**
  * What the public version no longer holds, and the hashes.
  */
 verification: VerificationView, };
+
+export type PreviewRange = { 
+/**
+ * First character.
+ */
+start: number, 
+/**
+ * One past the last character.
+ */
+end: number, };
 
 export type ExportResultView = { 
 /**

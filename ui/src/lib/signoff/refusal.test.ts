@@ -44,7 +44,7 @@ describe('refusalText', () => {
     const r = refusal('wrong_state', { state: 'review_complete', needs: ['approved', 'exported'] });
     check(
       r,
-      'The revision is “Review complete”; this is possible only when it is “Approved” or “Exported”.',
+      'State: Review complete. Possible only when the state is Approved or Exported.',
       `此版本当前为“${zh['state.review_complete']}”；只有在“${zh['state.approved']}”或“${zh['state.exported']}”时才可进行此操作。`,
     );
   });
