@@ -5,7 +5,8 @@
 # land in tests/output/e2e/. Needs what scripts/setup-system.sh installs, plus tauri-driver
 # (installed here with cargo if missing).
 #
-# Overridable: E2E_DISPLAY (default :99), E2E_PORT (4444; the native driver uses E2E_PORT+1).
+# Overridable: E2E_DISPLAY (default :99), E2E_PORT (4444; the native driver uses E2E_PORT+1),
+# E2E_ONLY (run only the journey of that name, such as `pages`, while iterating).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -47,6 +48,11 @@ mkdir -p "$profile"
 export XDG_DATA_HOME="$profile/data" XDG_CONFIG_HOME="$profile/config" XDG_CACHE_HOME="$profile/cache"
 # ...and an empty workspace, which the desk journey creates.
 export VETTED_WORKSPACE="$output/workspace"
+# The native dialogs answer from this file (see src-tauri/src/dialogs.rs); journeys write it.
+export VETTED_E2E_PICK="$output/picks"
+: >"$VETTED_E2E_PICK"
+# The pages journey generates its long PDF with reportlab from the project's venv.
+[ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
 
 tauri-driver --port "$port" --native-port "$((port + 1))" >"$output/tauri-driver.log" 2>&1 &
 pids+=($!)
@@ -59,39 +65,48 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
 }
 
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
-node tests/e2e/journey.mjs "$app" "$output"
-node tests/e2e/desk.mjs "$app" "$output"
-
-# The review journey works on a workspace of its own, seeded by the journey with the CLI.
-# tauri-driver hands its environment to the app it starts, so a second driver, on the next
-# ports, serves that workspace.
-cargo build --locked -p vetted >&2
-review_port=$((port + 2))
-export VETTED_CLI="$root/target/debug/vetted"
-VETTED_WORKSPACE="$output/review-workspace" \
-  tauri-driver --port "$review_port" --native-port "$((review_port + 1))" >"$output/tauri-driver-review.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$review_port/status" >/dev/null && break; sleep 0.2; done
-curl -sf "http://127.0.0.1:$review_port/status" >/dev/null || {
-  echo "e2e: the review journey's tauri-driver did not become ready (see $output/tauri-driver-review.log)" >&2
-  exit 1
+wanted() { [ -z "${E2E_ONLY:-}" ] || [ "$E2E_ONLY" = "$1" ]; }
+journey() {
+  if wanted "$1"; then node "tests/e2e/$1.mjs" "$app" "$output"; fi
 }
-E2E_DRIVER_URL="http://127.0.0.1:$review_port" VETTED_WORKSPACE="$output/review-workspace" \
-  node tests/e2e/review.mjs "$app" "$output"
+journey journey
+journey desk
+journey pages
 
-# The whole workflow from an empty workspace to verified exports, with its own workspace and
-# dialog answers (VETTED_E2E_PICK: the journey writes the path each dialog returns), so a third
-# driver serves it. The DOCX export is read back with python-docx from the project venv.
-[ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
-workflow_port=$((port + 4))
-workflow_env=(VETTED_WORKSPACE="$output/workflow-workspace" VETTED_E2E_PICK="$output/workflow-picks")
-env "${workflow_env[@]}" \
-  tauri-driver --port "$workflow_port" --native-port "$((workflow_port + 1))" >"$output/tauri-driver-workflow.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$workflow_port/status" >/dev/null && break; sleep 0.2; done
-curl -sf "http://127.0.0.1:$workflow_port/status" >/dev/null || {
-  echo "e2e: the workflow journey's tauri-driver did not become ready (see $output/tauri-driver-workflow.log)" >&2
-  exit 1
-}
-env "${workflow_env[@]}" E2E_DRIVER_URL="http://127.0.0.1:$workflow_port" \
-  node tests/e2e/workflow.mjs "$app" "$output"
+if wanted review; then
+  # The review journey works on a workspace of its own, seeded by the journey with the CLI.
+  # tauri-driver hands its environment to the app it starts, so a second driver, on the next
+  # ports, serves that workspace.
+  cargo build --locked -p vetted >&2
+  review_port=$((port + 2))
+  export VETTED_CLI="$root/target/debug/vetted"
+  VETTED_WORKSPACE="$output/review-workspace" \
+    tauri-driver --port "$review_port" --native-port "$((review_port + 1))" >"$output/tauri-driver-review.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$review_port/status" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$review_port/status" >/dev/null || {
+    echo "e2e: the review journey's tauri-driver did not become ready (see $output/tauri-driver-review.log)" >&2
+    exit 1
+  }
+  E2E_DRIVER_URL="http://127.0.0.1:$review_port" VETTED_WORKSPACE="$output/review-workspace" \
+    node tests/e2e/review.mjs "$app" "$output"
+fi
+
+if wanted workflow; then
+  # The whole workflow from an empty workspace to verified exports, with its own workspace and
+  # dialog answers (VETTED_E2E_PICK: the journey writes the path each dialog returns), so a third
+  # driver serves it. The DOCX export is read back with python-docx from the project venv.
+  [ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
+  workflow_port=$((port + 4))
+  workflow_env=(VETTED_WORKSPACE="$output/workflow-workspace" VETTED_E2E_PICK="$output/workflow-picks")
+  env "${workflow_env[@]}" \
+    tauri-driver --port "$workflow_port" --native-port "$((workflow_port + 1))" >"$output/tauri-driver-workflow.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$workflow_port/status" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$workflow_port/status" >/dev/null || {
+    echo "e2e: the workflow journey's tauri-driver did not become ready (see $output/tauri-driver-workflow.log)" >&2
+    exit 1
+  }
+  env "${workflow_env[@]}" E2E_DRIVER_URL="http://127.0.0.1:$workflow_port" \
+    node tests/e2e/workflow.mjs "$app" "$output"
+fi

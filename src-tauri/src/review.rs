@@ -16,6 +16,7 @@ use vetted_core::{
 
 use crate::desk::Desk;
 use crate::dto::{FindingView, HiddenItemView};
+pub use crate::pages::CharRange;
 
 /// A workspace document opened for review.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
@@ -87,15 +88,6 @@ pub struct MarkView {
     pub reason: String,
     /// Who made it.
     pub marked_by: String,
-}
-
-/// Characters `start..end` of the visible text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CharRange {
-    /// First character.
-    pub start: usize,
-    /// One past the last character.
-    pub end: usize,
 }
 
 /// Whether the signed-in user may decide findings and mark passages of this revision.

@@ -18,11 +18,8 @@ use vetted_core::{Error, ErrorKind, Format, Limits, Result, RuleSet, ingest, sca
 
 use crate::dto::DocumentView;
 
-/// One opened file: what it was called and the bytes that were scanned. Read by the page view
-/// (PDF pages, photos), which lands on its own branch.
-#[allow(dead_code)]
+/// One opened file: the bytes that were scanned, which the page view (PDF pages, photos) draws.
 struct OpenDocument {
-    name: String,
     bytes: Vec<u8>,
     format: Format,
 }
@@ -59,8 +56,8 @@ impl Workbench {
         let mut state = self.lock();
         state.next_id += 1;
         let id = state.next_id;
-        let view = DocumentView::new(id, name.clone(), &document, &findings);
-        state.documents.insert(id, OpenDocument { name, bytes, format: document.format() });
+        let view = DocumentView::new(id, name, &document, &findings);
+        state.documents.insert(id, OpenDocument { bytes, format: document.format() });
         Ok(view)
     }
 
@@ -68,6 +65,14 @@ impl Workbench {
     pub fn open_startup_file(&self) -> Result<Option<DocumentView>> {
         let path = self.startup_file.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
         path.map(|p| self.open(&p)).transpose()
+    }
+
+    /// The format and the original bytes of document `id`, exactly as reviewed (for the page
+    /// view, which draws PDF pages and photos from them).
+    pub fn original(&self, id: u32) -> Result<(Format, Vec<u8>)> {
+        let state = self.lock();
+        let document = state.documents.get(&id).ok_or_else(|| unknown(id))?;
+        Ok((document.format, document.bytes.clone()))
     }
 
     /// The state, even if a panic in another command poisoned the lock: every update of it is

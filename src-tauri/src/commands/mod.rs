@@ -5,6 +5,7 @@
 //! Commands are `async` so that Tauri runs them off the main thread: reading and scanning a
 //! large file, or waiting on a dialog, never freezes the window.
 
+pub mod pages;
 pub mod review;
 pub mod signoff;
 

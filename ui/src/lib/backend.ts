@@ -5,7 +5,8 @@
 import { invoke } from '@tauri-apps/api/core';
 import type {
   CharRange, DecisionRequest, DeskStatus, DocumentView, ExportResultView, ImportView, InboxRow, IpcError,
-  PreviewView, ReasonCodeView, ReviewProgress, ReviewView, SignOffView, SignRequest, UserView,
+  PagesSource, PagesView, PreviewView, RangeBoxes, ReasonCodeView, ReviewProgress, ReviewView, SignOffView,
+  SignRequest, UserView,
 } from './ipc/types';
 
 /** A failed command: `code` is the core's stable `ErrorKind` code, or `internal` when the
@@ -134,4 +135,22 @@ export function reviewRemoveMark(document: string, mark: number): Promise<Review
 /** The workspace's reason codes. */
 export function reviewReasonCodes(): Promise<ReasonCodeView[]> {
   return call('review_reason_codes');
+}
+
+// — pages (PDF pages, photos) —
+
+/** The page sizes of a PDF (or the size and metadata of a photo), before any page is drawn. */
+export function pagesView(source: PagesSource): Promise<PagesView> {
+  return call('pages_view', { source });
+}
+
+/** The original bytes, exactly as reviewed, for pdf.js or an `<img>`: a binary response, not
+ * JSON. */
+export function pagesOriginal(source: PagesSource): Promise<ArrayBuffer> {
+  return call('pages_original', { source });
+}
+
+/** Where each character range is drawn: one box per line, in PDF points from the page's top left. */
+export function pagesBoxes(source: PagesSource, ranges: CharRange[]): Promise<RangeBoxes[]> {
+  return call('pages_boxes', { source, ranges });
 }

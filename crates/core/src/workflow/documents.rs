@@ -590,6 +590,15 @@ impl Workspace {
         Ok((revision, read))
     }
 
+    /// The stored original bytes of a document's latest revision (checked against its
+    /// SHA-256), for a viewer that draws the pages itself: the desktop app hands them to pdf.js,
+    /// or to the webview as a picture.
+    pub fn original(&self, document: DocumentId) -> Result<(Revision, Vec<u8>)> {
+        let revision = self.revision(document)?;
+        let original = self.store().blobs().get(&revision.sha256)?;
+        Ok((revision, original))
+    }
+
     /// The manual marks on a document's latest revision.
     pub fn marks(&self, document: DocumentId) -> Result<Vec<Mark>> {
         let revision = self.revision(document)?;

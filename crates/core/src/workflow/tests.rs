@@ -454,6 +454,16 @@ fn the_document_under_review_is_read_back_from_its_stored_original() {
 }
 
 #[test]
+fn the_original_bytes_of_the_latest_revision_are_handed_back_unchanged() {
+    let o = office();
+    let doc = o.ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    o.ws.import(&o.drafter, "n.txt", "第二稿\n".as_bytes(), None).unwrap();
+    let (revision, original) = o.ws.original(doc).unwrap();
+    assert_eq!((revision.number, original.as_slice()), (2, "第二稿\n".as_bytes()));
+    assert_eq!(o.ws.original(DocumentId::new(99)).unwrap_err().kind(), ErrorKind::NotFound);
+}
+
+#[test]
 fn rules_without_aggregation_settings_make_no_cross_document_mosaic() {
     let o = office();
     publish(&o, "earlier.txt", "95837部队举行开放日。\n");

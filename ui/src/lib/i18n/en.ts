@@ -266,6 +266,28 @@ export const en = {
   // — intake (watched folder, drag and drop, progress) —
 
   // — pages (PDF, photo) —
+  'pages.loading': 'Loading the pages…',
+  'pages.indicator': 'Page {page} of {total}',
+  'pages.page': 'Page {page}',
+  'pages.area.start': 'Mark an area ({key})',
+  'pages.area.keyboard': 'Area to redact: arrows move it, Shift+arrows resize it, Enter marks it, Escape cancels',
+  'pages.area.hint': 'Drag on the page to mark an area, or press {key}: arrows move, Shift+arrows resize, Enter marks.',
+  'pages.areas': 'Areas',
+  'pages.area.item': 'Page {page}: {width} × {height} at ({x}, {y})',
+  'pages.view.pages': 'Pages',
+  'pages.view.photo': 'Photo',
+  'pages.view.text': 'Text',
+  'pages.photo.size': '{width} × {height} pixels',
+  'pages.photo.alt': 'The photo under review',
+  'pages.photo.gps': 'Where it was taken',
+  'pages.photo.no_gps': 'The photo records no GPS position.',
+  'pages.photo.metadata': 'Metadata in the file',
+  'pages.photo.no_metadata': 'The photo carries no metadata.',
+  'pages.photo.position': '{lat}° {ns}, {lon}° {ew}',
+  'pages.photo.north': 'N',
+  'pages.photo.south': 'S',
+  'pages.photo.east': 'E',
+  'pages.photo.west': 'W',
 
 } as const;
 

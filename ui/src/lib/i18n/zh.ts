@@ -267,5 +267,27 @@ export const zh: Record<MessageKey, string> = {
   // — intake (watched folder, drag and drop, progress) —
 
   // — pages (PDF, photo) —
+  'pages.loading': '正在载入页面…',
+  'pages.indicator': '第 {page} 页，共 {total} 页',
+  'pages.page': '第 {page} 页',
+  'pages.area.start': '标记区域（{key}）',
+  'pages.area.keyboard': '待删除的区域：方向键移动，Shift+方向键调整大小，Enter 确认，Esc 取消',
+  'pages.area.hint': '在页面上拖动即可标记区域，或按 {key}：方向键移动，Shift+方向键调整大小，Enter 确认。',
+  'pages.areas': '区域',
+  'pages.area.item': '第 {page} 页：{width} × {height}，位于 ({x}, {y})',
+  'pages.view.pages': '页面',
+  'pages.view.photo': '照片',
+  'pages.view.text': '文本',
+  'pages.photo.size': '{width} × {height} 像素',
+  'pages.photo.alt': '正在审查的照片',
+  'pages.photo.gps': '拍摄地点',
+  'pages.photo.no_gps': '照片未记录 GPS 位置。',
+  'pages.photo.metadata': '文件中的元数据',
+  'pages.photo.no_metadata': '照片不含元数据。',
+  'pages.photo.position': '{ns} {lat}°，{ew} {lon}°',
+  'pages.photo.north': '北纬',
+  'pages.photo.south': '南纬',
+  'pages.photo.east': '东经',
+  'pages.photo.west': '西经',
 
 };

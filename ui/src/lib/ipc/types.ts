@@ -332,16 +332,6 @@ reason: string,
  */
 markedBy: string, };
 
-export type CharRange = { 
-/**
- * First character.
- */
-start: number, 
-/**
- * One past the last character.
- */
-end: number, };
-
 export type ReviewAccess = { 
 /**
  * True when the core would accept their decisions.
@@ -580,3 +570,119 @@ exportedAt: string,
  * What was removed and checked, and the hashes.
  */
 verification: VerificationView, };
+
+export type PagesSource = { "bench": number } | { "desk": string };
+
+export type PagesLayout = "pages" | "image" | "flow";
+
+export type PageSize = { 
+/**
+ * Width.
+ */
+width: number, 
+/**
+ * Height.
+ */
+height: number, };
+
+export type PagesView = { 
+/**
+ * How the document is drawn.
+ */
+layout: PagesLayout, 
+/**
+ * The MIME type of the original bytes (`"application/pdf"`, `"image/jpeg"`...).
+ */
+mime: string, 
+/**
+ * One entry per page, in order; one for a picture; none for flowing text.
+ */
+pages: Array<PageSize>, 
+/**
+ * For a picture: its metadata fields and GPS position.
+ */
+photo: PhotoFacts | null, };
+
+export type PhotoFacts = { 
+/**
+ * Every metadata field (EXIF, XMP, IPTC...), in file order.
+ */
+fields: Array<PhotoField>, 
+/**
+ * Where the photo was taken, when it says.
+ */
+gps: GpsPosition | null, };
+
+export type PhotoField = { 
+/**
+ * The field, such as `"EXIF Model"`.
+ */
+label: string, 
+/**
+ * Its value as text.
+ */
+text: string, 
+/**
+ * True for GPS fields: a position is the most sensitive thing a photo carries.
+ */
+gps: boolean, };
+
+export type GpsPosition = { 
+/**
+ * Degrees north (negative: south).
+ */
+latitude: number, 
+/**
+ * Degrees east (negative: west).
+ */
+longitude: number, 
+/**
+ * The position as the reader wrote it, with altitude and degrees/minutes/seconds.
+ */
+text: string, };
+
+export type CharRange = { 
+/**
+ * First character offset.
+ */
+start: number, 
+/**
+ * One past the last character offset.
+ */
+end: number, };
+
+export type PageBox = { 
+/**
+ * 1-based page number.
+ */
+page: number, 
+/**
+ * Left edge.
+ */
+x: number, 
+/**
+ * Top edge.
+ */
+y: number, 
+/**
+ * Width.
+ */
+width: number, 
+/**
+ * Height.
+ */
+height: number, };
+
+export type RangeBoxes = { 
+/**
+ * First character offset, as asked.
+ */
+start: number, 
+/**
+ * One past the last character offset, as asked.
+ */
+end: number, 
+/**
+ * The boxes.
+ */
+boxes: Array<PageBox>, };
