@@ -17,8 +17,8 @@ use crate::pages::{
     RangeBoxes,
 };
 use crate::review::{
-    DecisionRequest, MarkView, ReadOnlyReason, ReasonCodeView, ReviewAccess, ReviewProgress, ReviewView,
-    ReviewedFindingView,
+    AreaRect, DecisionRequest, MarkView, ReadOnlyReason, ReasonCodeView, ReviewAccess, ReviewProgress,
+    ReviewView, ReviewedFindingView,
 };
 use crate::signoff::{
     ActionView, ExportResultView, KindCount, PreviewRange, PreviewView, RefusalView, SignOffView,
@@ -47,6 +47,7 @@ fn declarations() -> String {
         ReviewProgress::decl(&config),
         ReviewedFindingView::decl(&config),
         MarkView::decl(&config),
+        AreaRect::decl(&config),
         ReviewAccess::decl(&config),
         ReadOnlyReason::decl(&config),
         DecisionRequest::decl(&config),

@@ -2,7 +2,7 @@
 // reviewer signs in, opens D1, sees its findings highlighted, redacts one with `r`, keeps one
 // with `K` (reason code + note), undoes that with `u` and keeps it again, selects a phrase and redacts it with `m`, selects another and
 // redacts every occurrence with `a`, removes a mark and makes it again, and watches the counts follow. A reload shows what was
-// stored, a DOCX shows its hidden content apart, the CLI (`vetted findings D1 --json`, `vetted audit log D1 --json`) confirms it, and an
+// stored, a DOCX shows its hidden content apart, a PDF shows its pages and takes an area, the CLI (`vetted findings D1 --json`, `vetted audit log D1 --json`) confirms it, and an
 // approver sees the same review read-only, with the reason.
 //
 // Usage: node review.mjs ABSOLUTE_APP_PATH OUTPUT_DIR, with VETTED_WORKSPACE naming a directory
@@ -47,6 +47,9 @@ vetted(['import', draftPath, '--as', 'dora'], 'dora');
 // D2: the sample DOCX, with comments, tracked changes and metadata.
 const sampleDocx = fileURLToPath(new URL('../../assets/samples/信息公开-草稿.docx', import.meta.url));
 vetted(['import', sampleDocx, '--as', 'dora'], 'dora');
+// D3: the sample PDF, shown as its pages.
+const samplePdf = fileURLToPath(new URL('../../assets/samples/新闻稿-草稿.pdf', import.meta.url));
+vetted(['import', samplePdf, '--as', 'dora'], 'dora');
 
 let shot = 0;
 async function step(name) {
@@ -93,9 +96,9 @@ async function signIn(user) {
   await session.waitFor('[data-testid=inbox]');
 }
 
-async function open(document) {
+async function open(document, shown = '[data-testid=text]') {
   await session.click(`[data-testid=open-${document}]`);
-  await session.waitFor(`[data-testid=workspace-review][data-document=${document}] [data-testid=text]`);
+  await session.waitFor(`[data-testid=workspace-review][data-document=${document}] ${shown}`);
 }
 
 // The findings redacted and kept in the webview, checked with the CLI at the end.
@@ -210,7 +213,22 @@ try {
   await session.execute(`document.querySelector('[data-testid=hidden-list]').scrollIntoView();`);
   await step('docx-hidden');
 
-  // 8. An approver sees the review read-only, told why.
+  // 8. The PDF: its pages drawn with the findings highlighted on the glyphs; `a` draws an area
+  // from the keyboard and Enter marks it, stored as an area mark.
+  await session.click('[data-testid=back]');
+  await session.waitFor('[data-testid=inbox]');
+  await open('D3', '[data-testid=pdf-pages]');
+  await session.waitFor('[data-testid=page][data-painted=true]', 30000);
+  await session.waitUntil('highlights on the page', async () => (await session.findAll('[data-testid=page-highlight]')).length > 0, true, 30000);
+  await session.keys('a');
+  await session.waitFor('[data-testid=area-keyboard]');
+  await session.keys('\uE007');
+  await session.waitFor('[data-testid=manual-list] li');
+  assert.match(await session.text('[data-testid=manual-list] li'), /Area on page 1 · sensitive information · rita/);
+  await session.waitUntil('the area drawn', async () => (await session.findAll('[data-testid=page-area]')).length, 1);
+  await step('pdf-area');
+
+  // 9. An approver sees the review read-only, told why.
   await session.click('[data-testid=sign-out]');
   await signIn('alex');
   await open('D1');
@@ -225,7 +243,7 @@ try {
   await session.end();
 }
 
-// 9. The workspace holds the decisions and marks, as the CLI reports them.
+// 10. The workspace holds the decisions and marks, as the CLI reports them.
 const findings = JSON.parse(vetted(['findings', 'D1', '--json']));
 const list = Array.isArray(findings) ? findings : findings.findings;
 const statuses = Object.fromEntries(list.map((f) => [String(f.id), f.status]));
@@ -239,4 +257,6 @@ assert.deepEqual(
   log.map((e) => e.action).filter((a) => ['decide', 'reopen', 'mark', 'unmark'].includes(a)),
   ['decide', 'decide', 'reopen', 'decide', 'mark', 'mark', 'unmark', 'mark'],
 );
+const areaMarks = JSON.parse(vetted(['audit', 'log', 'D3', '--json'])).filter((e) => e.action === 'mark');
+assert.deepEqual(areaMarks.map((e) => [e.payload.target.kind, e.payload.target.page]), [['area', 1]]);
 console.log('e2e: review journey passed');

@@ -320,9 +320,13 @@ phrase: string,
  */
 ranges: Array<CharRange>, 
 /**
- * The page of an area mark.
+ * The page of an area mark (1 for a photo).
  */
 page: number | null, 
+/**
+ * The area of an area mark: PDF points (pixels for a photo) from the page's top left.
+ */
+rect: AreaRect | null, 
 /**
  * The reason code.
  */
@@ -331,6 +335,24 @@ reason: string,
  * Who made it.
  */
 markedBy: string, };
+
+export type AreaRect = { 
+/**
+ * Left edge.
+ */
+x: number, 
+/**
+ * Top edge.
+ */
+y: number, 
+/**
+ * Width.
+ */
+width: number, 
+/**
+ * Height.
+ */
+height: number, };
 
 export type ReviewAccess = { 
 /**
