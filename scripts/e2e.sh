@@ -73,13 +73,15 @@ journey journey
 journey desk
 journey pages
 
+# The review and workflow journeys seed and check their workspaces with the CLI.
+cargo build --locked -p vetted >&2
+export VETTED_CLI="$root/target/debug/vetted"
+
 if wanted review; then
   # The review journey works on a workspace of its own, seeded by the journey with the CLI.
   # tauri-driver hands its environment to the app it starts, so a second driver, on the next
   # ports, serves that workspace.
-  cargo build --locked -p vetted >&2
   review_port=$((port + 2))
-  export VETTED_CLI="$root/target/debug/vetted"
   VETTED_WORKSPACE="$output/review-workspace" \
     tauri-driver --port "$review_port" --native-port "$((review_port + 1))" >"$output/tauri-driver-review.log" 2>&1 &
   pids+=($!)
