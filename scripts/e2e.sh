@@ -69,9 +69,9 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
 # E2E_ONLY="desk admin" runs only the journeys named (in this order of the list below); a
 # journey may depend on the workspace an earlier one left (admin needs desk's users).
+wanted() { [ -z "${E2E_ONLY:-}" ] || [[ " $E2E_ONLY " == *" $1 "* ]]; }
 journey() {
-  if [ -n "${E2E_ONLY:-}" ] && [[ " $E2E_ONLY " != *" $1 "* ]]; then return 0; fi
-  node "tests/e2e/$1.mjs" "$app" "$output"
+  if wanted "$1"; then node "tests/e2e/$1.mjs" "$app" "$output"; fi
 }
 journey journey
 journey desk
@@ -79,37 +79,42 @@ journey desk
 journey pages
 journey admin
 
-# The review journey works on a workspace of its own, seeded by the journey with the CLI.
-# tauri-driver hands its environment to the app it starts, so a second driver, on the next
-# ports, serves that workspace.
+# The review and workflow journeys seed and check their workspaces with the CLI.
 cargo build --locked -p vetted >&2
-review_port=$((port + 2))
 export VETTED_CLI="$root/target/debug/vetted"
-VETTED_WORKSPACE="$output/review-workspace" \
-  tauri-driver --port "$review_port" --native-port "$((review_port + 1))" >"$output/tauri-driver-review.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$review_port/status" >/dev/null && break; sleep 0.2; done
-curl -sf "http://127.0.0.1:$review_port/status" >/dev/null || {
-  echo "e2e: the review journey's tauri-driver did not become ready (see $output/tauri-driver-review.log)" >&2
-  exit 1
-}
-E2E_DRIVER_URL="http://127.0.0.1:$review_port" VETTED_WORKSPACE="$output/review-workspace" \
-  node tests/e2e/review.mjs "$app" "$output"
 
-# The whole workflow from an empty workspace to verified exports, with its own workspace and
-# dialog answers (VETTED_E2E_PICK: the journey writes the path each dialog returns), so a third
-# driver serves it. The DOCX export is read back with python-docx from the project venv.
-if [ -z "${E2E_ONLY:-}" ] || [[ " $E2E_ONLY " == *" workflow "* ]]; then
-workflow_port=$((port + 4))
-workflow_env=(VETTED_WORKSPACE="$output/workflow-workspace" VETTED_E2E_PICK="$output/workflow-picks")
-env "${workflow_env[@]}" \
-  tauri-driver --port "$workflow_port" --native-port "$((workflow_port + 1))" >"$output/tauri-driver-workflow.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$workflow_port/status" >/dev/null && break; sleep 0.2; done
-curl -sf "http://127.0.0.1:$workflow_port/status" >/dev/null || {
-  echo "e2e: the workflow journey's tauri-driver did not become ready (see $output/tauri-driver-workflow.log)" >&2
-  exit 1
-}
-env "${workflow_env[@]}" E2E_DRIVER_URL="http://127.0.0.1:$workflow_port" \
-  node tests/e2e/workflow.mjs "$app" "$output"
+if wanted review; then
+  # The review journey works on a workspace of its own, seeded by the journey with the CLI.
+  # tauri-driver hands its environment to the app it starts, so a second driver, on the next
+  # ports, serves that workspace.
+  review_port=$((port + 2))
+  VETTED_WORKSPACE="$output/review-workspace" \
+    tauri-driver --port "$review_port" --native-port "$((review_port + 1))" >"$output/tauri-driver-review.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$review_port/status" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$review_port/status" >/dev/null || {
+    echo "e2e: the review journey's tauri-driver did not become ready (see $output/tauri-driver-review.log)" >&2
+    exit 1
+  }
+  E2E_DRIVER_URL="http://127.0.0.1:$review_port" VETTED_WORKSPACE="$output/review-workspace" \
+    node tests/e2e/review.mjs "$app" "$output"
+fi
+
+if wanted workflow; then
+  # The whole workflow from an empty workspace to verified exports, with its own workspace and
+  # dialog answers (VETTED_E2E_PICK: the journey writes the path each dialog returns), so a third
+  # driver serves it. The DOCX export is read back with python-docx from the project venv.
+  [ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
+  workflow_port=$((port + 4))
+  workflow_env=(VETTED_WORKSPACE="$output/workflow-workspace" VETTED_E2E_PICK="$output/workflow-picks")
+  env "${workflow_env[@]}" \
+    tauri-driver --port "$workflow_port" --native-port "$((workflow_port + 1))" >"$output/tauri-driver-workflow.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$workflow_port/status" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$workflow_port/status" >/dev/null || {
+    echo "e2e: the workflow journey's tauri-driver did not become ready (see $output/tauri-driver-workflow.log)" >&2
+    exit 1
+  }
+  env "${workflow_env[@]}" E2E_DRIVER_URL="http://127.0.0.1:$workflow_port" \
+    node tests/e2e/workflow.mjs "$app" "$output"
 fi

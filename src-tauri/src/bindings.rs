@@ -13,10 +13,11 @@ use crate::dto::{
 };
 use crate::error::IpcError;
 use crate::pages::{
-    GpsPosition, PageBox, PageSize, PagesLayout, PagesSource, PagesView, PhotoFacts, PhotoField, RangeBoxes,
+    CharRange, GpsPosition, PageBox, PageSize, PagesLayout, PagesSource, PagesView, PhotoFacts, PhotoField,
+    RangeBoxes,
 };
 use crate::review::{
-    CharRange, DecisionRequest, MarkView, ReadOnlyReason, ReasonCodeView, ReviewAccess, ReviewProgress,
+    AreaRect, DecisionRequest, MarkView, ReadOnlyReason, ReasonCodeView, ReviewAccess, ReviewProgress,
     ReviewView, ReviewedFindingView,
 };
 use crate::signoff::{
@@ -46,7 +47,7 @@ fn declarations() -> String {
         ReviewProgress::decl(&config),
         ReviewedFindingView::decl(&config),
         MarkView::decl(&config),
-        CharRange::decl(&config),
+        AreaRect::decl(&config),
         ReviewAccess::decl(&config),
         ReadOnlyReason::decl(&config),
         DecisionRequest::decl(&config),
@@ -85,7 +86,7 @@ fn declarations() -> String {
         PhotoFacts::decl(&config),
         PhotoField::decl(&config),
         GpsPosition::decl(&config),
-        // pages::CharRange has the same shape as review's: declared once, above.
+        CharRange::decl(&config),
         PageBox::decl(&config),
         RangeBoxes::decl(&config),
     ];

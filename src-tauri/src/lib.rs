@@ -60,6 +60,8 @@ pub fn run() {
             commands::review::review_decide,
             commands::review::review_mark_range,
             commands::review::review_mark_phrase,
+            commands::review::review_mark_area,
+            commands::review::review_remove_mark,
             commands::review::review_reason_codes,
             // audit
             commands::audit::audit_documents,

@@ -113,8 +113,9 @@ pub struct GpsPosition {
     pub text: String,
 }
 
-/// A character range to find on the pages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, TS)]
+/// Characters `start..end` of a document's text: a range to find on the pages, a mark's range,
+/// or a selection to mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CharRange {
     /// First character offset.
     pub start: usize,

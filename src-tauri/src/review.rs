@@ -10,12 +10,13 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use vetted_core::{
-    Decision, DocState, DocumentId, Error, ErrorKind, FindingStatus, Mark, MarkTarget, ReasonCode, Result,
-    ReviewedFinding, Revision, Role, Selection, Session, Workspace,
+    Decision, DocState, DocumentId, Error, ErrorKind, FindingStatus, Mark, MarkTarget, ReasonCode, Rect,
+    Result, ReviewedFinding, Revision, Role, Selection, Session, Workspace,
 };
 
 use crate::desk::Desk;
 use crate::dto::{FindingView, HiddenItemView};
+pub use crate::pages::CharRange;
 
 /// A workspace document opened for review.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
@@ -81,21 +82,28 @@ pub struct MarkView {
     pub phrase: String,
     /// The character ranges of the visible text it covers (none for an area).
     pub ranges: Vec<CharRange>,
-    /// The page of an area mark.
+    /// The page of an area mark (1 for a photo).
     pub page: Option<u32>,
+    /// The area of an area mark: PDF points (pixels for a photo) from the page's top left.
+    pub rect: Option<AreaRect>,
     /// The reason code.
     pub reason: String,
     /// Who made it.
     pub marked_by: String,
 }
 
-/// Characters `start..end` of the visible text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CharRange {
-    /// First character.
-    pub start: usize,
-    /// One past the last character.
-    pub end: usize,
+/// An area of a page: PDF points (pixels for a photo), origin at the page's top left, as the
+/// page view draws it and `Workspace::mark_area` takes it.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, TS)]
+pub struct AreaRect {
+    /// Left edge.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width.
+    pub width: f32,
+    /// Height.
+    pub height: f32,
 }
 
 /// Whether the signed-in user may decide findings and mark passages of this revision.
@@ -220,6 +228,31 @@ pub fn mark_phrase(desk: &Desk, document: &str, phrase: &str, reason: &str) -> R
     })
 }
 
+/// Marks an area of page `page` (1 for a photo) for redaction, with everything under it.
+pub fn mark_area(
+    desk: &Desk,
+    document: &str,
+    page: u32,
+    rect: AreaRect,
+    reason: &str,
+) -> Result<ReviewProgress> {
+    let document: DocumentId = document.parse()?;
+    let rect = Rect { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
+    desk.with_session(|workspace, session| {
+        workspace.mark_area(session, document, page, rect, reason)?;
+        progress(workspace, session, document)
+    })
+}
+
+/// Removes manual mark `mark`.
+pub fn remove_mark(desk: &Desk, document: &str, mark: i64) -> Result<ReviewProgress> {
+    let document: DocumentId = document.parse()?;
+    desk.with_session(|workspace, session| {
+        workspace.remove_mark(session, document, mark)?;
+        progress(workspace, session, document)
+    })
+}
+
 /// The workspace's reason codes.
 pub fn reason_codes(desk: &Desk) -> Result<Vec<ReasonCodeView>> {
     desk.with_session(|workspace, _| {
@@ -303,17 +336,22 @@ impl From<&ReviewedFinding> for ReviewedFindingView {
 
 impl From<&Mark> for MarkView {
     fn from(mark: &Mark) -> Self {
-        let (phrase, ranges, page) = match &mark.target {
+        let (phrase, ranges, page, rect) = match &mark.target {
             MarkTarget::Phrase { phrase, ranges, .. } => {
-                (phrase.clone(), ranges.iter().map(|&(start, end)| CharRange { start, end }).collect(), None)
+                let ranges = ranges.iter().map(|&(start, end)| CharRange { start, end }).collect();
+                (phrase.clone(), ranges, None, None)
             }
-            MarkTarget::Area { page, .. } => (String::new(), Vec::new(), Some(*page)),
+            MarkTarget::Area { page, rect } => {
+                let area = AreaRect { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
+                (String::new(), Vec::new(), Some(*page), Some(area))
+            }
         };
         MarkView {
             id: mark.id,
             phrase,
             ranges,
             page,
+            rect,
             reason: mark.reason.clone(),
             marked_by: mark.marked_by.clone(),
         }
@@ -418,6 +456,10 @@ mod tests {
         let outside = mark_range(&desk, "D1", CharRange { start: 10, end: 500 }, "sensitive").unwrap_err();
         assert_eq!(outside.kind(), ErrorKind::InvalidInput);
         assert_eq!(open(&desk, "D1").unwrap().progress.marks, after.marks);
+
+        let removed = remove_mark(&desk, "D1", after.marks[0].id).unwrap();
+        assert_eq!(removed.marks, after.marks[1..]);
+        assert_eq!(remove_mark(&desk, "D1", after.marks[0].id).unwrap_err().kind(), ErrorKind::NotFound);
     }
 
     #[test]
@@ -484,6 +526,27 @@ mod tests {
             view.progress.findings.iter().map(|f| &f.finding).filter(|f| f.hidden).collect();
         assert!(hidden.iter().any(|f| comment.text.contains(&f.text)), "{hidden:?}");
         assert!(hidden.iter().all(|f| f.start >= view.visible_chars), "{hidden:?}");
+    }
+
+    #[test]
+    fn an_area_of_a_photo_is_marked_and_shown_with_its_page_and_rectangle() {
+        let (dir, desk) = desk_with_draft("dora");
+        let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/data/photo.jpg");
+        let draft = dir.path().join("site.jpg");
+        std::fs::copy(sample, &draft).unwrap();
+        desk.import(&draft).unwrap();
+        desk.sign_in("rita", PASS).unwrap();
+        let rect = AreaRect { x: 10.0, y: 30.0, width: 50.0, height: 30.0 };
+        let after = mark_area(&desk, "D2", 1, rect, "sensitive").unwrap();
+        let mark = &after.marks[0];
+        assert_eq!((mark.page, mark.rect, mark.ranges.len()), (Some(1), Some(rect), 0));
+        // A text document has no page to draw on.
+        assert_eq!(mark_area(&desk, "D1", 1, rect, "sensitive").unwrap_err().kind(), ErrorKind::InvalidInput);
+        let empty = AreaRect { width: 0.0, ..rect };
+        assert_eq!(
+            mark_area(&desk, "D2", 1, empty, "sensitive").unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
     }
 
     #[test]

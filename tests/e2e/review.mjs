@@ -1,8 +1,8 @@
 // The review journey, in the real webview, on a workspace seeded here with the CLI: the
 // reviewer signs in, opens D1, sees its findings highlighted, redacts one with `r`, keeps one
 // with `K` (reason code + note), undoes that with `u` and keeps it again, selects a phrase and redacts it with `m`, selects another and
-// redacts every occurrence with `a`, and watches the counts follow. A reload shows what was
-// stored, a DOCX shows its hidden content apart, the CLI (`vetted findings D1 --json`, `vetted audit log D1 --json`) confirms it, and an
+// redacts every occurrence with `a`, removes a mark and makes it again, and watches the counts follow. A reload shows what was
+// stored, a DOCX shows its hidden content apart, a PDF shows its pages and takes an area, the CLI (`vetted findings D1 --json`, `vetted audit log D1 --json`) confirms it, and an
 // approver sees the same review read-only, with the reason.
 //
 // Usage: node review.mjs ABSOLUTE_APP_PATH OUTPUT_DIR, with VETTED_WORKSPACE naming a directory
@@ -47,6 +47,9 @@ vetted(['import', draftPath, '--as', 'dora'], 'dora');
 // D2: the sample DOCX, with comments, tracked changes and metadata.
 const sampleDocx = fileURLToPath(new URL('../../assets/samples/信息公开-草稿.docx', import.meta.url));
 vetted(['import', sampleDocx, '--as', 'dora'], 'dora');
+// D3: the sample PDF, shown as its pages.
+const samplePdf = fileURLToPath(new URL('../../assets/samples/新闻稿-草稿.pdf', import.meta.url));
+vetted(['import', samplePdf, '--as', 'dora'], 'dora');
 
 let shot = 0;
 async function step(name) {
@@ -93,9 +96,9 @@ async function signIn(user) {
   await session.waitFor('[data-testid=inbox]');
 }
 
-async function open(document) {
+async function open(document, shown = '[data-testid=text]') {
   await session.click(`[data-testid=open-${document}]`);
-  await session.waitFor(`[data-testid=workspace-review][data-document=${document}] [data-testid=text]`);
+  await session.waitFor(`[data-testid=workspace-review][data-document=${document}] ${shown}`);
 }
 
 // The findings redacted and kept in the webview, checked with the CLI at the end.
@@ -149,9 +152,18 @@ try {
   await session.keys('u');
   await countsAre('the keep undone', { open: 3, redact: 1, keep: 0, manual: 0 });
   await session.waitFor(`[data-finding-id="${kept}"][data-state=open]`);
+  // This time from the keyboard alone: Tab goes from the reason code to the note, and round
+  // the dialog's controls without leaving it.
+  const focused = () => session.execute(`return document.activeElement?.dataset.testid ?? null;`);
   await session.keys('K');
   await session.waitFor('[data-testid=keep-dialog]');
-  await session.type('[data-testid=keep-note]', 'published in the 2024 open-day notice');
+  await session.waitUntil('the reason code has the focus', focused, 'keep-code');
+  await session.keys('\uE004');
+  await session.waitUntil('Tab moves to the note', focused, 'keep-note');
+  await session.keys('published in the 2024 open-day notice');
+  await session.keys('\uE004\uE004\uE004');
+  await session.waitUntil('Tab wraps round to the reason code', focused, 'keep-code');
+  await session.keys('\uE004');
   await session.keys('\uE007');
   await countsAre('kept again', { open: 2, redact: 1, keep: 1, manual: 0 });
 
@@ -168,6 +180,13 @@ try {
   );
   assert.deepEqual(marks, ['下月', '开放日']);
   await step('marked');
+
+  // A mark removed by its button, then made again with `r` on the selection.
+  await session.click('[data-testid=manual-list] li:first-child [data-testid^=remove-mark-]');
+  await countsAre('the mark removed', { open: 2, redact: 1, keep: 1, manual: 3 });
+  assert.equal(await session.execute(SELECT_PHRASE, ['下月']), '下月');
+  await session.keys('r');
+  await countsAre('marked again', { open: 2, redact: 1, keep: 1, manual: 4 });
 
   // 5. Back to the inbox and in again: everything decided is still there.
   await session.click('[data-testid=back]');
@@ -194,7 +213,22 @@ try {
   await session.execute(`document.querySelector('[data-testid=hidden-list]').scrollIntoView();`);
   await step('docx-hidden');
 
-  // 8. An approver sees the review read-only, told why.
+  // 8. The PDF: its pages drawn with the findings highlighted on the glyphs; `a` draws an area
+  // from the keyboard and Enter marks it, stored as an area mark.
+  await session.click('[data-testid=back]');
+  await session.waitFor('[data-testid=inbox]');
+  await open('D3', '[data-testid=pdf-pages]');
+  await session.waitFor('[data-testid=page][data-painted=true]', 30000);
+  await session.waitUntil('highlights on the page', async () => (await session.findAll('[data-testid=page-highlight]')).length > 0, true, 30000);
+  await session.keys('a');
+  await session.waitFor('[data-testid=area-keyboard]');
+  await session.keys('\uE007');
+  await session.waitFor('[data-testid=manual-list] li');
+  assert.match(await session.text('[data-testid=manual-list] li'), /Area on page 1 · sensitive information · rita/);
+  await session.waitUntil('the area drawn', async () => (await session.findAll('[data-testid=page-area]')).length, 1);
+  await step('pdf-area');
+
+  // 9. An approver sees the review read-only, told why.
   await session.click('[data-testid=sign-out]');
   await signIn('alex');
   await open('D1');
@@ -209,7 +243,7 @@ try {
   await session.end();
 }
 
-// 9. The workspace holds the decisions and marks, as the CLI reports them.
+// 10. The workspace holds the decisions and marks, as the CLI reports them.
 const findings = JSON.parse(vetted(['findings', 'D1', '--json']));
 const list = Array.isArray(findings) ? findings : findings.findings;
 const statuses = Object.fromEntries(list.map((f) => [String(f.id), f.status]));
@@ -220,7 +254,9 @@ const keptReason = list.find((f) => String(f.id) === kept).decision_reason;
 assert.match(keptReason, /^\w+: published in the 2024 open-day notice$/);
 const log = JSON.parse(vetted(['audit', 'log', 'D1', '--json']));
 assert.deepEqual(
-  log.map((e) => e.action).filter((a) => ['decide', 'reopen', 'mark'].includes(a)),
-  ['decide', 'decide', 'reopen', 'decide', 'mark', 'mark'],
+  log.map((e) => e.action).filter((a) => ['decide', 'reopen', 'mark', 'unmark'].includes(a)),
+  ['decide', 'decide', 'reopen', 'decide', 'mark', 'mark', 'unmark', 'mark'],
 );
+const areaMarks = JSON.parse(vetted(['audit', 'log', 'D3', '--json'])).filter((e) => e.action === 'mark');
+assert.deepEqual(areaMarks.map((e) => [e.payload.target.kind, e.payload.target.page]), [['area', 1]]);
 console.log('e2e: review journey passed');

@@ -79,6 +79,9 @@ async function open(document) {
   await session.click('[data-testid=nav-inbox]');
   await session.waitFor(`[data-testid=open-${document}]`);
   await session.click(`[data-testid=open-${document}]`);
+  // A PDF opens on its pages; this journey reviews it in the text view, one tab away.
+  await session.waitFor(`[data-testid=workspace-review][data-document=${document}] [data-testid=counts]`);
+  if ((await session.findAll('[data-testid=view-text]')).length > 0) await session.click('[data-testid=view-text]');
   await session.waitFor(`[data-testid=workspace-review][data-document=${document}] [data-testid=text]`);
   await session.waitFor(`[data-testid=sign-off][data-document=${document}] [data-testid=sign-off-state]`);
 }

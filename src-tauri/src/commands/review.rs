@@ -5,7 +5,7 @@ use tauri::State;
 
 use crate::desk::Desk;
 use crate::error::IpcError;
-use crate::review::{self, CharRange, DecisionRequest, ReasonCodeView, ReviewProgress, ReviewView};
+use crate::review::{self, AreaRect, CharRange, DecisionRequest, ReasonCodeView, ReviewProgress, ReviewView};
 
 /// Opens a workspace document's latest revision for review.
 #[tauri::command]
@@ -44,6 +44,28 @@ pub async fn review_mark_phrase(
     reason: String,
 ) -> Result<ReviewProgress, IpcError> {
     Ok(review::mark_phrase(&desk, &document, &phrase, &reason)?)
+}
+
+/// Marks an area of a page (or of a photo) for redaction.
+#[tauri::command]
+pub async fn review_mark_area(
+    desk: State<'_, Desk>,
+    document: String,
+    page: u32,
+    rect: AreaRect,
+    reason: String,
+) -> Result<ReviewProgress, IpcError> {
+    Ok(review::mark_area(&desk, &document, page, rect, &reason)?)
+}
+
+/// Removes a manual mark.
+#[tauri::command]
+pub async fn review_remove_mark(
+    desk: State<'_, Desk>,
+    document: String,
+    mark: i64,
+) -> Result<ReviewProgress, IpcError> {
+    Ok(review::remove_mark(&desk, &document, mark)?)
 }
 
 /// The workspace's reason codes, for the keep dialog and the mark reason.

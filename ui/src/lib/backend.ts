@@ -4,7 +4,7 @@
 // themselves, so no function here takes a path.
 import { invoke } from '@tauri-apps/api/core';
 import type {
-  CharRange, DecisionRequest, DeskStatus, DocumentView, ExportResultView, ImportView, InboxRow, IpcError,
+  AreaRect, CharRange, DecisionRequest, DeskStatus, DocumentView, ExportResultView, ImportView, InboxRow, IpcError,
   PagesSource, PagesView, PreviewView, RangeBoxes, ReasonCodeView, ReviewProgress, ReviewView, SignOffView,
   SignRequest, UserView,
 } from './ipc/types';
@@ -129,6 +129,16 @@ export function reviewMarkRange(document: string, range: CharRange, reason: stri
 /** Marks every occurrence of `phrase` for redaction. */
 export function reviewMarkPhrase(document: string, phrase: string, reason: string): Promise<ReviewProgress> {
   return call('review_mark_phrase', { document, phrase, reason });
+}
+
+/** Marks an area of page `page` (1 for a photo) for redaction. */
+export function reviewMarkArea(document: string, page: number, rect: AreaRect, reason: string): Promise<ReviewProgress> {
+  return call('review_mark_area', { document, page, rect, reason });
+}
+
+/** Removes manual mark `mark`. */
+export function reviewRemoveMark(document: string, mark: number): Promise<ReviewProgress> {
+  return call('review_remove_mark', { document, mark });
 }
 
 /** The workspace's reason codes. */

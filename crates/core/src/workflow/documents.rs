@@ -515,6 +515,36 @@ impl Workspace {
         })
     }
 
+    /// Removes manual mark `mark` from a document's latest revision: a reviewer's undo of a
+    /// mark. The same people as may mark, while the review is open; the audit log keeps the
+    /// mark's entry and records its removal.
+    pub fn remove_mark(&self, session: &Session, document: DocumentId, mark: i64) -> Result<()> {
+        self.logging_refusal(session, "unmark", Some(document), || {
+            let tx = self.store().write()?;
+            let actor = acting(&tx, session)?;
+            let revision = revision_open_for_review(&tx, &actor, document, "remove marks")?;
+            let removed = tx.execute(
+                "DELETE FROM marks WHERE id = ?1 AND revision_id = ?2",
+                params![mark, revision.row_id],
+            )?;
+            if removed == 0 {
+                return Err(Error::new(
+                    ErrorKind::NotFound,
+                    format!("{document} revision {} has no mark {mark}", revision.number),
+                ));
+            }
+            log(
+                &tx,
+                &actor.name,
+                "unmark",
+                Some(document),
+                json!({ "revision": revision.number, "mark": mark }),
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
     /// Marks an area of a page (PDF) or of the picture (image) for redaction.
     pub fn mark_area(
         &self,

@@ -741,3 +741,34 @@ fn a_reopened_finding_is_open_again_and_the_log_keeps_both_steps() {
     ws.submit(&o.reviewer, doc).unwrap();
     assert_eq!(kinds(ws.reopen(&o.reviewer, doc, &[1])), ErrorKind::InvalidState);
 }
+
+#[test]
+fn a_removed_mark_no_longer_redacts_and_the_log_keeps_both_steps() {
+    let o = office();
+    let ws = &o.ws;
+    let doc = ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    let kept = ws.mark_range(&o.reviewer, doc, 12, 14, "work_secret").unwrap();
+    let removed = ws.mark_phrase(&o.reviewer, doc, "设备", true, "sensitive").unwrap();
+    assert_eq!(kinds(ws.remove_mark(&o.approver, doc, removed.id)), ErrorKind::Forbidden);
+    ws.remove_mark(&o.reviewer, doc, removed.id).unwrap();
+    assert_eq!(ws.marks(doc).unwrap(), vec![kept]);
+    assert_eq!(kinds(ws.remove_mark(&o.reviewer, doc, removed.id)), ErrorKind::NotFound);
+    let actions: Vec<String> = ws.audit_log(Some(doc)).unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["import", "scan", "mark", "mark", "refused", "unmark"]);
+
+    // A mark of another document is not this document's to remove.
+    let other = ws.import(&o.drafter, "m.txt", DRAFT.as_bytes(), None).unwrap().document;
+    let theirs = ws.mark_range(&o.reviewer, other, 0, 2, "sensitive").unwrap();
+    assert_eq!(kinds(ws.remove_mark(&o.reviewer, doc, theirs.id)), ErrorKind::NotFound);
+
+    ws.decide(&o.reviewer, doc, &Selection::All, &Decision::Redact { reason: None }).unwrap();
+    ws.submit(&o.reviewer, doc).unwrap();
+    assert_eq!(kinds(ws.remove_mark(&o.reviewer, doc, 1)), ErrorKind::InvalidState);
+    ws.approve(&o.approver, doc, None).unwrap();
+    let out = o._dir.path().join("public.txt");
+    ws.export(&o.approver, doc, &out).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "通知：███████将于██测试███设备。联系人电话███████████。\n"
+    );
+}

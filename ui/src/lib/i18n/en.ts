@@ -199,6 +199,7 @@ export const en = {
   'review.keys.undo': 'undo: reopen the finding',
   'review.keys.mark': 'redact the selected text',
   'review.keys.everywhere': 'redact every occurrence of the selected text',
+  'review.keys.everywhere_or_area': 'redact every occurrence of the selected text; on a page, draw an area',
 
   // The categories of the shipped rule packs (assets/rules) that had no label yet.
   'category.coordinates': 'Coordinates',

@@ -200,6 +200,7 @@ export const zh: Record<MessageKey, string> = {
   'review.keys.undo': '撤销：重新打开该发现项',
   'review.keys.mark': '删除所选文字',
   'review.keys.everywhere': '删除所选文字的所有出现处',
+  'review.keys.everywhere_or_area': '删除所选文字的所有出现处；在页面上则框选区域',
 
   // The categories of the shipped rule packs (assets/rules) that had no label yet.
   'category.coordinates': '坐标',

@@ -320,9 +320,13 @@ phrase: string,
  */
 ranges: Array<CharRange>, 
 /**
- * The page of an area mark.
+ * The page of an area mark (1 for a photo).
  */
 page: number | null, 
+/**
+ * The area of an area mark: PDF points (pixels for a photo) from the page's top left.
+ */
+rect: AreaRect | null, 
 /**
  * The reason code.
  */
@@ -332,15 +336,23 @@ reason: string,
  */
 markedBy: string, };
 
-export type CharRange = { 
+export type AreaRect = { 
 /**
- * First character.
+ * Left edge.
  */
-start: number, 
+x: number, 
 /**
- * One past the last character.
+ * Top edge.
  */
-end: number, };
+y: number, 
+/**
+ * Width.
+ */
+width: number, 
+/**
+ * Height.
+ */
+height: number, };
 
 export type ReviewAccess = { 
 /**
@@ -815,6 +827,16 @@ longitude: number,
  * The position as the reader wrote it, with altitude and degrees/minutes/seconds.
  */
 text: string, };
+
+export type CharRange = { 
+/**
+ * First character offset.
+ */
+start: number, 
+/**
+ * One past the last character offset.
+ */
+end: number, };
 
 export type PageBox = { 
 /**

@@ -12,7 +12,8 @@ function reviewed(id: number, status: string, decisionReason: string | null = nu
 }
 
 function mark(id: number, ranges: [number, number][], page: number | null = null): MarkView {
-  return { id, phrase: 'x', ranges: ranges.map(([start, end]) => ({ start, end })), page, reason: 'sensitive', markedBy: 'rita' };
+  const rect = page === null ? null : { x: 1, y: 2, width: 3, height: 4 };
+  return { id, phrase: 'x', ranges: ranges.map(([start, end]) => ({ start, end })), page, rect, reason: 'sensitive', markedBy: 'rita' };
 }
 
 function progress(findings: ReviewedFindingView[], marks: MarkView[] = []): ReviewProgress {
