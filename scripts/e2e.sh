@@ -48,8 +48,9 @@ mkdir -p "$profile"
 export XDG_DATA_HOME="$profile/data" XDG_CONFIG_HOME="$profile/config" XDG_CACHE_HOME="$profile/cache"
 # ...and an empty workspace, which the desk journey creates.
 export VETTED_WORKSPACE="$output/workspace"
-# Native dialogs cannot be driven by WebDriver: the app answers them from this file instead
-# (see src-tauri/src/dialogs.rs); a journey writes its answers before clicking.
+# The native file dialogs answer from this file instead (see src-tauri/src/dialogs.rs); the
+# journeys write into it just before each dialog. Exported before tauri-driver starts, so the
+# app it launches inherits it.
 export VETTED_E2E_PICK="$output/dialog-answers"
 : >"$VETTED_E2E_PICK"
 # The pages journey generates its long PDF with reportlab from the project's venv.
@@ -66,9 +67,56 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
 }
 
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
-# E2E_ONLY="desk intake" runs only the named journeys, in the order below (intake and admin
-# need the workspace desk creates).
-journeys=(journey desk intake admin pages)
-for journey in "${journeys[@]}"; do
-  case " ${E2E_ONLY:-${journeys[*]}} " in *" $journey "*) node "tests/e2e/$journey.mjs" "$app" "$output" ;; esac
-done
+# E2E_ONLY="desk admin" runs only the journeys named (in this order of the list below); a
+# journey may depend on the workspace an earlier one left (admin needs desk's users).
+wanted() { [ -z "${E2E_ONLY:-}" ] || [[ " $E2E_ONLY " == *" $1 "* ]]; }
+journey() {
+  if wanted "$1"; then node "tests/e2e/$1.mjs" "$app" "$output"; fi
+}
+journey journey
+journey desk
+# The pages journey reads English, which desk leaves and intake and admin (both languages) do
+# not; intake and admin work in the workspace desk created.
+journey pages
+journey intake
+journey admin
+
+# The review and workflow journeys seed and check their workspaces with the CLI.
+cargo build --locked -p vetted >&2
+export VETTED_CLI="$root/target/debug/vetted"
+
+if wanted review; then
+  # The review journey works on a workspace of its own, seeded by the journey with the CLI.
+  # tauri-driver hands its environment to the app it starts, so a second driver, on the next
+  # ports, serves that workspace.
+  review_port=$((port + 2))
+  VETTED_WORKSPACE="$output/review-workspace" \
+    tauri-driver --port "$review_port" --native-port "$((review_port + 1))" >"$output/tauri-driver-review.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$review_port/status" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$review_port/status" >/dev/null || {
+    echo "e2e: the review journey's tauri-driver did not become ready (see $output/tauri-driver-review.log)" >&2
+    exit 1
+  }
+  E2E_DRIVER_URL="http://127.0.0.1:$review_port" VETTED_WORKSPACE="$output/review-workspace" \
+    node tests/e2e/review.mjs "$app" "$output"
+fi
+
+if wanted workflow; then
+  # The whole workflow from an empty workspace to verified exports, with its own workspace and
+  # dialog answers (VETTED_E2E_PICK: the journey writes the path each dialog returns), so a third
+  # driver serves it. The DOCX export is read back with python-docx from the project venv.
+  [ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
+  workflow_port=$((port + 4))
+  workflow_env=(VETTED_WORKSPACE="$output/workflow-workspace" VETTED_E2E_PICK="$output/workflow-picks")
+  env "${workflow_env[@]}" \
+    tauri-driver --port "$workflow_port" --native-port "$((workflow_port + 1))" >"$output/tauri-driver-workflow.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$workflow_port/status" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$workflow_port/status" >/dev/null || {
+    echo "e2e: the workflow journey's tauri-driver did not become ready (see $output/tauri-driver-workflow.log)" >&2
+    exit 1
+  }
+  env "${workflow_env[@]}" E2E_DRIVER_URL="http://127.0.0.1:$workflow_port" \
+    node tests/e2e/workflow.mjs "$app" "$output"
+fi

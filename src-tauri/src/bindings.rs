@@ -8,13 +8,21 @@ use std::path::PathBuf;
 use ts_rs::{Config, TS};
 
 use crate::dto::{
-    AreaRequest, DeskStatus, DocumentView, ExportView, FindingView, HiddenItemView, ImportView, InboxRow,
-    OpenCounts, RangeRequest, RemovedView, SeverityView, UserView,
+    DeskStatus, DocumentView, FindingView, HiddenItemView, ImportView, InboxRow, OpenCounts, RemovedView,
+    SeverityView, UserView,
 };
 use crate::error::IpcError;
 use crate::pages::{
     CharRange, GpsPosition, PageBox, PageSize, PagesLayout, PagesSource, PagesView, PhotoFacts, PhotoField,
     RangeBoxes,
+};
+use crate::review::{
+    AreaRect, DecisionRequest, MarkView, ReadOnlyReason, ReasonCodeView, ReviewAccess, ReviewProgress,
+    ReviewView, ReviewedFindingView,
+};
+use crate::signoff::{
+    ActionView, ExportResultView, KindCount, PreviewRange, PreviewView, RefusalView, SignOffView,
+    SignRequest, SignatureView, VerificationView,
 };
 
 /// Every type that crosses IPC, in a stable order.
@@ -26,9 +34,6 @@ fn declarations() -> String {
         HiddenItemView::decl(&config),
         SeverityView::decl(&config),
         FindingView::decl(&config),
-        RangeRequest::decl(&config),
-        AreaRequest::decl(&config),
-        ExportView::decl(&config),
         RemovedView::decl(&config),
         DeskStatus::decl(&config),
         UserView::decl(&config),
@@ -38,9 +43,26 @@ fn declarations() -> String {
         // The screens' own types follow, one group per screen module.
 
         // review
-
+        ReviewView::decl(&config),
+        ReviewProgress::decl(&config),
+        ReviewedFindingView::decl(&config),
+        MarkView::decl(&config),
+        AreaRect::decl(&config),
+        ReviewAccess::decl(&config),
+        ReadOnlyReason::decl(&config),
+        DecisionRequest::decl(&config),
+        ReasonCodeView::decl(&config),
         // sign-off and export
-
+        SignOffView::decl(&config),
+        ActionView::decl(&config),
+        RefusalView::decl(&config),
+        SignatureView::decl(&config),
+        SignRequest::decl(&config),
+        KindCount::decl(&config),
+        VerificationView::decl(&config),
+        PreviewView::decl(&config),
+        PreviewRange::decl(&config),
+        ExportResultView::decl(&config),
         // audit
         crate::audit::AuditEntryView::decl(&config),
         crate::audit::ChainView::decl(&config),
@@ -53,7 +75,7 @@ fn declarations() -> String {
         crate::settings::RulesView::decl(&config),
         crate::settings::RulePackView::decl(&config),
         crate::settings::TermRuleView::decl(&config),
-        crate::settings::ReasonCodeView::decl(&config),
+        // settings::ReasonCodeView has the same shape as review's: declared once, above.
         // intake (watched folder, drag and drop, progress)
         crate::intake::ArrivalView::decl(&config),
         crate::intake::InboxFolderView::decl(&config),

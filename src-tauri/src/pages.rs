@@ -24,13 +24,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use vetted_core::{Document, DocumentId, Format, HiddenKind, Layout, Origin, Rect, Result};
+use vetted_core::{Document, DocumentId, Format, HiddenKind, Layout, Origin, Rect, Result, ingest};
 
 use crate::desk::Desk;
 use crate::workbench::Workbench;
 
-/// Which document a page view is of: one opened for a quick check (its handle), or a
-/// workspace document (`"D3"`; its latest revision).
+/// Which document a page view is of: one opened for a quick check (its handle), a workspace
+/// document (`"D3"`; its latest revision), or the public version of one as its export would
+/// write it now (the redacted preview).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum PagesSource {
@@ -38,6 +39,9 @@ pub enum PagesSource {
     Bench(u32),
     /// A workspace document, such as `"D3"`.
     Desk(String),
+    /// The redacted preview of a workspace document, such as `"D3"`: the bytes
+    /// `Workspace::preview` makes in memory, which are what the export will write.
+    Preview(String),
 }
 
 /// How the document is drawn.
@@ -109,8 +113,9 @@ pub struct GpsPosition {
     pub text: String,
 }
 
-/// A character range to find on the pages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, TS)]
+/// Characters `start..end` of a document's text: a range to find on the pages, a mark's range,
+/// or a selection to mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CharRange {
     /// First character offset.
     pub start: usize,
@@ -190,6 +195,10 @@ impl Pages {
                 let document: DocumentId = name.parse()?;
                 desk.with_session(|workspace, _| Ok(workspace.original(document)?.1))
             }
+            PagesSource::Preview(name) => {
+                let document: DocumentId = name.parse()?;
+                desk.with_session(|workspace, _| Ok(workspace.preview(document)?.export.bytes))
+            }
         }
     }
 
@@ -200,6 +209,17 @@ impl Pages {
         let document: DocumentId = match source {
             PagesSource::Bench(id) => return bench.document(*id),
             PagesSource::Desk(name) => name.parse()?,
+            // Not kept: the preview changes with every decision, and is made again each time
+            // it is opened.
+            PagesSource::Preview(name) => {
+                let document: DocumentId = name.parse()?;
+                return desk.with_session(|workspace, _| {
+                    let preview = workspace.preview(document)?;
+                    let read =
+                        ingest::read_as(&preview.export.bytes, preview.revision.format, workspace.limits())?;
+                    Ok(Arc::new(read))
+                });
+            }
         };
         let sha256 = desk.with_session(|workspace, _| Ok(workspace.revision(document)?.sha256))?;
         let key = Key { document, sha256 };
@@ -544,6 +564,26 @@ mod tests {
         let first = pages.document(&bench, &desk, &source).unwrap();
         let again = pages.document(&bench, &desk, &source).unwrap();
         assert!(Arc::ptr_eq(&first, &again), "the second request reuses the first reading");
+    }
+
+    #[test]
+    fn the_preview_source_gives_the_pages_of_the_public_version_as_the_export_will_write_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notice.pdf");
+        std::fs::write(&path, fixture("reportlab.pdf")).unwrap();
+        let (bench, pages) = (Workbench::default(), Pages::default());
+        let desk = Desk::new(Some(dir.path().join("workspace")));
+        desk.create("admin", "correct horse battery").unwrap();
+        desk.add_user("li", &["drafter".into()], "drafter passphrase").unwrap();
+        desk.sign_in("li", "drafter passphrase").unwrap();
+        desk.import(&path).unwrap();
+        let source = PagesSource::Preview("D1".into());
+        assert_eq!(pages.view(&bench, &desk, &source).unwrap().pages.len(), 2);
+        let bytes = pages.original(&bench, &desk, &source).unwrap();
+        // Even with nothing decided, the public version has lost the original's metadata.
+        assert_ne!(bytes, fixture("reportlab.pdf"));
+        let exported = desk.with_session(|workspace, _| Ok(workspace.preview("D1".parse()?)?.export.bytes));
+        assert_eq!(bytes, exported.unwrap());
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! The documents open in this run of the app, and the two things done with them: open a file
-//! for review, and export its verified public version.
+//! The quick check: files opened outside the workspace, read and scanned, shown with their
+//! findings and hidden content. Read-only by design: a public version is written only by the
+//! workspace's export (`signoff`), after a reviewer and a different approver have signed, so
+//! the quick check has no export that would bypass the sign-off.
 //!
-//! Files are read and written here, never by the webview: the UI names a document by the
-//! handle it was given when the document was opened, and paths come from the native dialogs
-//! or the command line. The original bytes are kept so that an export redacts exactly what was
-//! reviewed, even if the file on disk changes in between.
+//! Files are read here, never by the webview: the UI names a document by the handle it was
+//! given when the document was opened, and paths come from the native dialogs or the command
+//! line. The original bytes are kept so that the page view shows exactly what was scanned,
+//! even if the file on disk changes in between.
 //!
 //! This module knows nothing about Tauri, so it is tested like any other Rust code.
 
@@ -12,16 +14,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use vetted_core::{
-    Document, Error, ErrorKind, Format, Limits, PlannedArea, PlannedRange, Rect, RedactionPlan, Result,
-    RuleSet, ingest, redact, scan,
-};
+use vetted_core::{Document, Error, ErrorKind, Format, Limits, Result, RuleSet, ingest, scan};
 
-use crate::dto::{AreaRequest, DocumentView, ExportView, RangeRequest};
+use crate::dto::DocumentView;
 
-/// One opened file: what it was called and the bytes that were reviewed.
+/// One opened file: the bytes that were scanned and their reading, for the page view (PDF
+/// pages, photos).
 struct OpenDocument {
-    name: String,
     bytes: Vec<u8>,
     format: Format,
     /// The reading of `bytes`, kept for the page view: reading a 300-page PDF again to find
@@ -49,7 +48,7 @@ impl Workbench {
         Workbench { startup_file: Mutex::new(startup_file), ..Workbench::default() }
     }
 
-    /// Reads, scans and keeps the file at `path`; returns what the review screen shows.
+    /// Reads, scans and keeps the file at `path`; returns what the quick check shows.
     ///
     /// The file is read and scanned before the lock is taken, so a slow file does not block
     /// other commands.
@@ -61,9 +60,9 @@ impl Workbench {
         let mut state = self.lock();
         state.next_id += 1;
         let id = state.next_id;
-        let view = DocumentView::new(id, name.clone(), &document, &findings);
+        let view = DocumentView::new(id, name, &document, &findings);
         let format = document.format();
-        state.documents.insert(id, OpenDocument { name, bytes, format, document: Arc::new(document) });
+        state.documents.insert(id, OpenDocument { bytes, format, document: Arc::new(document) });
         Ok(view)
     }
 
@@ -71,56 +70,6 @@ impl Workbench {
     pub fn open_startup_file(&self) -> Result<Option<DocumentView>> {
         let path = self.startup_file.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
         path.map(|p| self.open(&p)).transpose()
-    }
-
-    /// The file name a public version of document `id` is suggested to be saved under.
-    pub fn suggested_export_name(&self, id: u32) -> Result<String> {
-        let state = self.lock();
-        let document = state.documents.get(&id).ok_or_else(|| unknown(id))?;
-        Ok(match document.name.rsplit_once('.') {
-            Some((stem, extension)) => format!("{stem}.public.{extension}"),
-            None => format!("{}.public", document.name),
-        })
-    }
-
-    /// Redacts `ranges` from document `id`, verifies the result, and writes it to
-    /// `destination`. Nothing is written when redaction or verification fails.
-    pub fn export(&self, id: u32, ranges: Vec<RangeRequest>, destination: &Path) -> Result<ExportView> {
-        self.export_with_areas(id, ranges, Vec::new(), destination)
-    }
-
-    /// Like [`Workbench::export`], also blanking out `areas` of the pages (PDF) or the picture.
-    pub fn export_with_areas(
-        &self,
-        id: u32,
-        ranges: Vec<RangeRequest>,
-        areas: Vec<AreaRequest>,
-        destination: &Path,
-    ) -> Result<ExportView> {
-        let (name, bytes, format) = {
-            let state = self.lock();
-            let document = state.documents.get(&id).ok_or_else(|| unknown(id))?;
-            (document.name.clone(), document.bytes.clone(), document.format)
-        };
-        let plan = RedactionPlan {
-            ranges: ranges
-                .into_iter()
-                .map(|r| PlannedRange { start: r.start, end: r.end, reason: r.reason })
-                .collect(),
-            areas: areas
-                .into_iter()
-                .map(|a| PlannedArea {
-                    page: a.page,
-                    rect: Rect { x: a.x, y: a.y, width: a.width, height: a.height },
-                    reason: a.reason,
-                })
-                .collect(),
-            ..RedactionPlan::default()
-        };
-        let export = redact(&bytes, format, &plan, &Limits::default()).map_err(|e| e.context(&name))?;
-        std::fs::write(destination, &export.bytes)
-            .map_err(|e| Error::from(e).context(destination.display()))?;
-        Ok(ExportView::new(destination.display().to_string(), &export.report))
     }
 
     /// The format and the original bytes of document `id`, exactly as reviewed (for the page
@@ -158,10 +107,6 @@ mod tests {
         path
     }
 
-    fn range(start: usize, end: usize) -> RangeRequest {
-        RangeRequest { start, end, reason: "personal_information".into() }
-    }
-
     #[test]
     fn opening_a_text_file_shows_its_text_and_counts_characters_not_bytes() {
         let dir = tempfile::tempdir().unwrap();
@@ -182,40 +127,6 @@ mod tests {
         assert_eq!(ids, [1, 2]);
     }
 
-    #[test]
-    fn export_removes_the_ranges_and_writes_the_verified_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let bench = Workbench::default();
-        let view = bench.open(&write(dir.path(), "note.txt", "联系人张三，电话")).unwrap();
-        let destination = dir.path().join("note.public.txt");
-        let export = bench.export(view.id, vec![range(3, 5)], &destination).unwrap();
-        assert_eq!(std::fs::read_to_string(&destination).unwrap(), "联系人██，电话");
-        assert_eq!(export.removed.len(), 1);
-        assert_eq!(export.output_sha256, vetted_core::sha256_hex(&std::fs::read(&destination).unwrap()));
-    }
-
-    #[test]
-    fn export_redacts_the_bytes_that_were_reviewed_even_if_the_file_changed_since() {
-        let dir = tempfile::tempdir().unwrap();
-        let bench = Workbench::default();
-        let path = write(dir.path(), "note.txt", "secret 123");
-        let view = bench.open(&path).unwrap();
-        std::fs::write(&path, "something else entirely").unwrap();
-        let destination = dir.path().join("out.txt");
-        bench.export(view.id, vec![range(7, 10)], &destination).unwrap();
-        assert_eq!(std::fs::read_to_string(&destination).unwrap(), "secret ███");
-    }
-
-    #[test]
-    fn suggested_export_name_keeps_the_extension() {
-        let dir = tempfile::tempdir().unwrap();
-        let bench = Workbench::default();
-        let with_extension = bench.open(&write(dir.path(), "draft.v2.md", "x")).unwrap().id;
-        let without = bench.open(&write(dir.path(), "README", "x")).unwrap().id;
-        assert_eq!(bench.suggested_export_name(with_extension).unwrap(), "draft.v2.public.md");
-        assert_eq!(bench.suggested_export_name(without).unwrap(), "README.public");
-    }
-
     fn check_error(result: Result<impl std::fmt::Debug>, code: &str, message_contains: &str) {
         let error = result.unwrap_err();
         assert_eq!(error.kind().code(), code, "{}", error.message());
@@ -234,40 +145,6 @@ mod tests {
         let binary = dir.path().join("blob.bin");
         std::fs::write(&binary, [0u8, 1, 2, 3]).unwrap();
         check_error(bench.open(&binary), "unsupported_format", "blob.bin");
-        check_error(bench.export(99, vec![], &dir.path().join("x")), "not_found", "99");
-        let id = bench.open(&write(dir.path(), "short.txt", "abc")).unwrap().id;
-        check_error(bench.export(id, vec![range(2, 9)], &dir.path().join("x")), "invalid_input", "short.txt");
-    }
-
-    #[test]
-    fn a_failed_export_writes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let bench = Workbench::default();
-        let id = bench.open(&write(dir.path(), "short.txt", "abc")).unwrap().id;
-        let destination = dir.path().join("out.txt");
-        assert!(bench.export(id, vec![range(0, 9)], &destination).is_err());
-        assert!(!destination.exists());
-    }
-
-    #[test]
-    fn drawn_areas_reach_the_redactor() {
-        let dir = tempfile::tempdir().unwrap();
-        let bench = Workbench::default();
-        let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/photo.png");
-        let id = bench.open(&photo).unwrap().id;
-        let area = |page: u32| AreaRequest {
-            page,
-            x: 0.0,
-            y: 0.0,
-            width: 4.0,
-            height: 4.0,
-            reason: "manual".into(),
-        };
-        let refused = bench.export_with_areas(id, vec![], vec![area(2)], &dir.path().join("refused.png"));
-        check_error(refused, "invalid_input", "page 2");
-        let destination = dir.path().join("out.png");
-        bench.export_with_areas(id, vec![], vec![area(1)], &destination).unwrap();
-        assert!(destination.exists());
     }
 
     #[test]

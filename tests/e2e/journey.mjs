@@ -1,4 +1,5 @@
-// The first end-to-end journey, in the real webview: open a TXT draft, see its text and
+// The first end-to-end journey, in the real webview: the quick check, read-only (it has no
+// export: publishing goes through the workspace's sign-off). Open a TXT draft, see its text and
 // findings, redact one with the keyboard and keep another with a reason (when the rules report
 // them), redact a passage selected by hand, watch the counts update, switch to Chinese.
 //
@@ -59,6 +60,9 @@ try {
   assert.match(await session.text('[data-testid=text]'), /联系人：张三，电话 13800138000/);
   await session.waitFor('[data-testid=legend]');
   assert.equal(await session.text('[data-testid=open]'), 'Open draft…', 'a fresh profile starts in English');
+  // The quick check is read-only: no export, which would bypass review and approval.
+  assert.equal((await session.findAll('[data-testid=export]')).length, 0, 'the quick check has no export');
+  await session.waitFor('[data-testid=quick-check-note]');
   const findings = (await session.findAll('[data-finding-id]')).length;
   const before = await countsOf(session);
   assert.deepEqual(before, { open: findings, redact: 0, keep: 0, manual: 0 }, 'every finding starts open');

@@ -221,6 +221,21 @@ fn an_area_can_only_be_marked_on_a_pdf_or_an_image() {
 }
 
 #[test]
+fn a_range_marks_exact_characters_and_one_outside_the_text_is_refused() {
+    let (office, doc) = with_document();
+    // "下月" is characters 12..14 of "通知：95837部队将于下月开放。".
+    let out = office.ok_as("rita", &["mark", &doc, "--range", "12..14", "--reason", "work_secret"]);
+    assert!(out.contains("covers 1 occurrence(s) (work_secret)"), "{out}");
+    let body: String = office
+        .database()
+        .query_row("SELECT body FROM marks ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(body, r#"{"kind":"phrase","phrase":"下月","every":false,"ranges":[[12,14]]}"#);
+    let line = office.refused_as("rita", &["mark", &doc, "--range", "12..99", "--reason", "work_secret"]);
+    assert!(line.contains("within its 18 visible characters"), "{line}");
+}
+
+#[test]
 fn usage_errors_exit_two() {
     let office = Office::new();
     for args in [
@@ -231,6 +246,9 @@ fn usage_errors_exit_two() {
         vec!["findings", "not-an-id"],
         vec!["mark", "D1", "--reason", "sensitive", "--as", "rita"],
         vec!["mark", "D1", "--area", "1,2,3", "--reason", "sensitive", "--as", "rita"],
+        vec!["mark", "D1", "--range", "3", "--reason", "sensitive", "--as", "rita"],
+        vec!["mark", "D1", "--range", "a..b", "--reason", "sensitive", "--as", "rita"],
+        vec!["mark", "D1", "--range", "1..2", "--text", "x", "--reason", "sensitive", "--as", "rita"],
     ] {
         assert_eq!(office.run(&args).status.code(), Some(2), "{args:?}");
     }

@@ -259,3 +259,30 @@ fn libreoffice_text(docx: &Path, scratch: &Path) -> String {
     let txt = scratch.join(docx.with_extension("txt").file_name().unwrap());
     std::fs::read_to_string(&txt).unwrap_or_else(|e| panic!("soffice wrote no {}: {e}", txt.display()))
 }
+
+/// A range mark (what the desktop app sends for a mouse selection) removes exactly those
+/// characters from a PDF: pdftotext no longer reads them, and the rest of the line survives.
+#[test]
+fn a_range_mark_removes_the_selected_glyphs_from_a_pdf() {
+    let office = Office::new();
+    let draft = office.path("procurement.pdf");
+    let bytes = data("reportlab.pdf");
+    std::fs::write(&draft, &bytes).unwrap();
+    let doc = office.import(&draft);
+    // The offsets the app would send: characters of the visible text as the core reads it.
+    let read =
+        vetted_core::ingest::read(&bytes, Some("procurement.pdf"), &vetted_core::Limits::default()).unwrap();
+    let text = read.visible_text();
+    let byte = text.find("John Smith").expect("the fixture names John Smith");
+    let start = text[..byte].chars().count();
+    let range = format!("{start}..{}", start + "John Smith".chars().count());
+    office.ok_as("rita", &["mark", &doc, "--range", &range, "--reason", "personal_information"]);
+    office.ok_as("rita", &["decide", &doc, "--redact", "all"]);
+    office.ok_as("rita", &["submit", &doc]);
+    office.ok_as("alan", &["approve", &doc]);
+    let out = office.path("public.pdf");
+    office.ok_as("alan", &["export", &doc, "--out", out.to_str().unwrap()]);
+    let read_back = poppler_text(&out);
+    assert!(!read_back.contains("John Smith"), "the marked range survived:\n{read_back}");
+    assert!(read_back.contains("Procurement notice for the radar station upgrade"), "{read_back}");
+}

@@ -60,10 +60,10 @@ pub use limits::Limits;
 pub use redact::{Export, MarkStyle, PlannedArea, PlannedRange, RedactionPlan, redact};
 pub use store::SCHEMA_VERSION;
 pub use verify::{Removed, Survivor, VerificationReport, sha256_hex};
-pub use workflow::{Arrival, ArrivalOutcome, InboxSweeper, SweepReport};
 pub use workflow::{
-    Decision, DocState, DocumentId, ExportRecord, FindingStatus, ImportOutcome, Mark, MarkTarget, ReasonCode,
-    ReviewedFinding, Revision, Role, Selection, Session, SignOff, SignOffKind, UserInfo, Workspace,
-    default_workspace_dir,
+    ActionCheck, Decision, DocState, DocumentId, ExportRecord, FindingStatus, ImportOutcome, Mark,
+    MarkTarget, Preview, ReasonCode, Refusal, RefusalRule, ReviewedFinding, Revision, Role, Selection,
+    Session, SignOff, SignOffAction, SignOffKind, SignOffOptions, UserInfo, Workspace, default_workspace_dir,
 };
+pub use workflow::{Arrival, ArrivalOutcome, InboxSweeper, SweepReport};
 pub use workflow::{RulePack, TermRule};

@@ -8,15 +8,15 @@
 pub mod audit;
 pub mod intake;
 pub mod pages;
+pub mod review;
 pub mod settings;
+pub mod signoff;
 
 use tauri::{AppHandle, State};
 
 use crate::desk::Desk;
 use crate::dialogs;
-use crate::dto::{
-    AreaRequest, DeskStatus, DocumentView, ExportView, ImportView, InboxRow, RangeRequest, UserView,
-};
+use crate::dto::{DeskStatus, DocumentView, ImportView, InboxRow, UserView};
 use crate::error::IpcError;
 use crate::workbench::Workbench;
 
@@ -34,22 +34,6 @@ pub async fn open_document(
 #[tauri::command]
 pub async fn open_startup_document(bench: State<'_, Workbench>) -> Result<Option<DocumentView>, IpcError> {
     Ok(bench.open_startup_file()?)
-}
-
-/// Asks where to save, then writes the verified public version of document `id` with
-/// `ranges` (and the drawn `areas`, if any) removed; `None` when the dialog was cancelled.
-#[tauri::command]
-pub async fn export_document(
-    app: AppHandle,
-    bench: State<'_, Workbench>,
-    id: u32,
-    ranges: Vec<RangeRequest>,
-    areas: Option<Vec<AreaRequest>>,
-) -> Result<Option<ExportView>, IpcError> {
-    let Some(path) = dialogs::pick_destination(&app, &bench.suggested_export_name(id)?) else {
-        return Ok(None);
-    };
-    Ok(Some(bench.export_with_areas(id, ranges, areas.unwrap_or_default(), &path)?))
 }
 
 /// The workspace and who is signed in.

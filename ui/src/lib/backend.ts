@@ -6,13 +6,14 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type {
-  AreaRequest, CharRange, DeskStatus, DocumentView, ExportView, ImportView, InboxRow, IpcError, PagesSource, PagesView,
-  RangeBoxes, RangeRequest, UserView,
+  AreaRect, CharRange, DecisionRequest, DeskStatus, DocumentView, ExportResultView, ImportView, InboxRow, IpcError,
+  PagesSource, PagesView, PreviewView, RangeBoxes, ReasonCodeView, ReviewProgress, ReviewView, SignOffView,
+  SignRequest, UserView,
 } from './ipc/types';
 import type {
   AuditDocumentView, AuditEntryView, ChainView, LogExportView, RecordExportView, RecordFormat,
 } from './ipc/types';
-import type { ReasonCodeView, RulesView, UserRow } from './ipc/types';
+import type { RulesView, UserRow } from './ipc/types';
 import type { ArrivalView, InboxFolderView, Progress } from './ipc/types';
 
 /** A failed command: `code` is the core's stable `ErrorKind` code, or `internal` when the
@@ -53,11 +54,6 @@ export function openStartupDocument(): Promise<DocumentView | null> {
   return call('open_startup_document');
 }
 
-/** Asks where to save, then writes the verified public version; `null` when cancelled. */
-export function exportDocument(id: number, ranges: RangeRequest[], areas: AreaRequest[] = []): Promise<ExportView | null> {
-  return call('export_document', { id, ranges, areas });
-}
-
 /** The workspace and who is signed in. */
 export function deskStatus(): Promise<DeskStatus> {
   return call('desk_status');
@@ -89,6 +85,68 @@ export function inbox(): Promise<InboxRow[]> {
 /** Asks for a draft and imports it into the workspace; `null` when cancelled. */
 export function importDocument(): Promise<ImportView | null> {
   return call('import_document');
+}
+
+// — sign-off, preview and export —
+
+/** What the signed-in user may do with `document` now (each refused action with its rule),
+ * its signatures and its exports. */
+export function signOffStatus(document: string): Promise<SignOffView> {
+  return call('sign_off_status', { document });
+}
+
+/** Signs review complete, approve or reject; the passphrase is checked again first. */
+export function signOff(
+  document: string, request: SignRequest, passphrase: string, comment: string | null,
+): Promise<SignOffView> {
+  return call('sign_off', { document, request, passphrase, comment });
+}
+
+/** The public version as the export would write it now, beside the original. */
+export function previewExport(document: string): Promise<PreviewView> {
+  return call('preview_export', { document });
+}
+
+/** Asks where to save, then exports the approved document; `null` when cancelled. */
+export function exportApproved(document: string): Promise<ExportResultView | null> {
+  return call('export_approved', { document });
+}
+
+// — review (workspace) —
+
+/** Opens a workspace document's latest revision for review. */
+export function reviewOpen(document: string): Promise<ReviewView> {
+  return call('review_open', { document });
+}
+
+/** Redacts, keeps (reason code + note) or reopens findings `ids`; returns where the review stands. */
+export function reviewDecide(document: string, ids: number[], decision: DecisionRequest): Promise<ReviewProgress> {
+  return call('review_decide', { document, ids, decision });
+}
+
+/** Marks characters `range` of the visible text for redaction. */
+export function reviewMarkRange(document: string, range: CharRange, reason: string): Promise<ReviewProgress> {
+  return call('review_mark_range', { document, range, reason });
+}
+
+/** Marks every occurrence of `phrase` for redaction. */
+export function reviewMarkPhrase(document: string, phrase: string, reason: string): Promise<ReviewProgress> {
+  return call('review_mark_phrase', { document, phrase, reason });
+}
+
+/** Marks an area of page `page` (1 for a photo) for redaction. */
+export function reviewMarkArea(document: string, page: number, rect: AreaRect, reason: string): Promise<ReviewProgress> {
+  return call('review_mark_area', { document, page, rect, reason });
+}
+
+/** Removes manual mark `mark`. */
+export function reviewRemoveMark(document: string, mark: number): Promise<ReviewProgress> {
+  return call('review_remove_mark', { document, mark });
+}
+
+/** The workspace's reason codes. */
+export function reviewReasonCodes(): Promise<ReasonCodeView[]> {
+  return call('review_reason_codes');
 }
 
 // — audit —

@@ -424,6 +424,127 @@ impl Workspace {
         })
     }
 
+    /// Marks the exact characters `start..end` of the visible text of a document's latest
+    /// revision for redaction: what a reviewer selects with the mouse. The offsets are
+    /// character offsets (Unicode scalar values), as findings report them; an empty range or
+    /// one reaching past the visible text is refused, since it would redact nothing the reader
+    /// sees. The mark is stored as a phrase mark of that one range, so export and the review
+    /// record treat it exactly like a phrase found by `mark_phrase`.
+    pub fn mark_range(
+        &self,
+        session: &Session,
+        document: DocumentId,
+        start: usize,
+        end: usize,
+        reason: &str,
+    ) -> Result<Mark> {
+        self.logging_refusal(session, "mark", Some(document), || {
+            // Read the document before taking the write lock, as `mark_phrase` does.
+            let actor = acting(self.store().conn(), session)?;
+            let read_revision =
+                revision_open_for_review(self.store().conn(), &actor, document, "mark passages")?;
+            let original = self.store().blobs().get(&read_revision.sha256)?;
+            let read = ingest::read_as(&original, read_revision.format, &self.limits)?;
+            let visible = read.visible_char_len();
+            if start >= end || end > visible {
+                return Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    format!(
+                        "characters {start}..{end} are not a passage of {document} revision {}: \
+                         a range must be non-empty and within its {visible} visible characters",
+                        read_revision.number
+                    ),
+                ));
+            }
+            let phrase = read.slice(start, end).to_string();
+
+            let tx = self.store().write()?;
+            let actor = acting(&tx, session)?;
+            let revision = revision_open_for_review(&tx, &actor, document, "mark passages")?;
+            if revision.row_id != read_revision.row_id {
+                return Err(Error::new(
+                    ErrorKind::InvalidState,
+                    format!("{document} changed while the range was read (now revision {})", revision.number),
+                ));
+            }
+            let reason = Workspace::resolve_reason(&tx, reason)?;
+            let target = MarkTarget::Phrase { phrase, every: false, ranges: vec![(start, end)] };
+            let mark = insert_mark(&tx, &actor, &revision, target, reason)?;
+            tx.commit()?;
+            Ok(mark)
+        })
+    }
+
+    /// Takes back the decisions on findings of a document's latest revision, so they are open
+    /// again: a reviewer's undo. Only while the review is open, by a reviewer who may decide
+    /// them (the same rules as [`Workspace::decide`]); the audit log keeps the decision and
+    /// records the reopening. Returns how many findings were decided before.
+    pub fn reopen(&self, session: &Session, document: DocumentId, ids: &[u32]) -> Result<usize> {
+        self.logging_refusal(session, "reopen", Some(document), || {
+            let tx = self.store().write()?;
+            let actor = acting(&tx, session)?;
+            let revision = revision_open_for_review(&tx, &actor, document, "reopen findings")?;
+            let findings = reviewed_findings(&tx, revision.row_id)?;
+            let mut reopened = Vec::new();
+            for id in ids {
+                let finding = findings.iter().find(|f| f.finding.id == *id).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::NotFound,
+                        format!("{document} revision {} has no finding #{id}", revision.number),
+                    )
+                })?;
+                if finding.status != FindingStatus::Open {
+                    tx.execute(
+                        "DELETE FROM decisions WHERE revision_id = ?1 AND finding = ?2",
+                        params![revision.row_id, id],
+                    )?;
+                    reopened.push(*id);
+                }
+            }
+            if !reopened.is_empty() {
+                log(
+                    &tx,
+                    &actor.name,
+                    "reopen",
+                    Some(document),
+                    json!({ "revision": revision.number, "findings": reopened }),
+                )?;
+            }
+            tx.commit()?;
+            Ok(reopened.len())
+        })
+    }
+
+    /// Removes manual mark `mark` from a document's latest revision: a reviewer's undo of a
+    /// mark. The same people as may mark, while the review is open; the audit log keeps the
+    /// mark's entry and records its removal.
+    pub fn remove_mark(&self, session: &Session, document: DocumentId, mark: i64) -> Result<()> {
+        self.logging_refusal(session, "unmark", Some(document), || {
+            let tx = self.store().write()?;
+            let actor = acting(&tx, session)?;
+            let revision = revision_open_for_review(&tx, &actor, document, "remove marks")?;
+            let removed = tx.execute(
+                "DELETE FROM marks WHERE id = ?1 AND revision_id = ?2",
+                params![mark, revision.row_id],
+            )?;
+            if removed == 0 {
+                return Err(Error::new(
+                    ErrorKind::NotFound,
+                    format!("{document} revision {} has no mark {mark}", revision.number),
+                ));
+            }
+            log(
+                &tx,
+                &actor.name,
+                "unmark",
+                Some(document),
+                json!({ "revision": revision.number, "mark": mark }),
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
     /// Marks an area of a page (PDF) or of the picture (image) for redaction.
     pub fn mark_area(
         &self,

@@ -23,7 +23,10 @@ use serde_json::Value;
 pub use documents::{Decision, FindingStatus, ImportOutcome, Mark, MarkTarget, ReviewedFinding, Selection};
 pub use intake::{Arrival, ArrivalOutcome, InboxSweeper, SweepReport};
 pub use rules::{RulePack, TermRule};
-pub use signoff::{ExportRecord, SignOff, SignOffKind};
+pub use signoff::{
+    ActionCheck, ExportRecord, Preview, Refusal, RefusalRule, SignOff, SignOffAction, SignOffKind,
+    SignOffOptions,
+};
 pub use users::{Role, Session, UserInfo};
 
 use crate::audit::{self, AuditEntry, ChainStatus};

@@ -6,6 +6,12 @@
 //! `redact`, staged in a temporary file beside the target, recorded (SHA-256 and verification
 //! report) together with its audit entry, and only then renamed into place: a public file at
 //! the target path always has its record, and is never half-written.
+//!
+//! Who may take which sign-off action is decided in one place, [`refusal`]: the actions call it
+//! and refuse with its answer, and [`Workspace::sign_off_options`] calls it to tell a user, before
+//! they try, what they may do now and, for what they may not, which rule says no. The two can
+//! therefore never disagree. [`Workspace::preview`] runs the export's own redaction in memory, so
+//! what an approver reads before approving is byte for byte what the export will write.
 
 use std::path::Path;
 
@@ -14,10 +20,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::documents::{MarkTarget, latest_revision, marks_of, reviewed_findings, set_state};
-use super::users::{Actor, Role, Session, acting};
+use super::users::{Actor, Role, RoleGap, Session, acting};
 use super::{DocState, DocumentId, Revision, Workspace, log};
 use crate::error::{Error, ErrorKind, Result};
-use crate::redact::{PlannedArea, PlannedRange, RedactionPlan, redact};
+use crate::redact::{Export, PlannedArea, PlannedRange, RedactionPlan, redact};
 use crate::store::{publish, stage, utc_now};
 use crate::verify::VerificationReport;
 
@@ -78,37 +84,194 @@ pub struct ExportRecord {
     pub report: VerificationReport,
 }
 
+/// The public version of a revision as its export would write it now ([`Workspace::preview`]).
+#[derive(Clone, Debug)]
+pub struct Preview {
+    /// The revision previewed: the document's latest.
+    pub revision: Revision,
+    /// What its review decided to remove: findings decided "redact" and manual marks.
+    pub plan: RedactionPlan,
+    /// The redacted, verified bytes and their verification report.
+    pub export: Export,
+}
+
+/// A sign-off action a user may take on a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignOffAction {
+    /// Sign "review complete" ([`Workspace::submit`]).
+    Submit,
+    /// Approve the reviewed revision ([`Workspace::approve`]).
+    Approve,
+    /// Reject it with a comment ([`Workspace::reject`]).
+    Reject,
+    /// Write its public version ([`Workspace::export`]).
+    Export,
+}
+
+impl SignOffAction {
+    /// Every action, in the order of the workflow.
+    pub const ALL: [SignOffAction; 4] =
+        [SignOffAction::Submit, SignOffAction::Approve, SignOffAction::Reject, SignOffAction::Export];
+
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignOffAction::Submit => "submit",
+            SignOffAction::Approve => "approve",
+            SignOffAction::Reject => "reject",
+            SignOffAction::Export => "export",
+        }
+    }
+
+    /// The role the action needs.
+    fn role(self) -> Role {
+        match self {
+            SignOffAction::Submit => Role::Reviewer,
+            SignOffAction::Approve | SignOffAction::Reject | SignOffAction::Export => Role::Approver,
+        }
+    }
+
+    /// What the action does, as the refusal names it ("X may not approve documents").
+    fn what(self) -> &'static str {
+        match self {
+            SignOffAction::Submit => "sign review complete",
+            SignOffAction::Approve => "approve documents",
+            SignOffAction::Reject => "reject documents",
+            SignOffAction::Export => "export documents",
+        }
+    }
+
+    /// The states of the latest revision the action applies to, and the participle that
+    /// completes "only a revision that is ... can be ...".
+    fn applies_to(self) -> (&'static [DocState], &'static str) {
+        match self {
+            SignOffAction::Submit => {
+                (&[DocState::Imported, DocState::InReview, DocState::Rejected], "submitted")
+            }
+            SignOffAction::Approve => (&[DocState::ReviewComplete], "approved"),
+            SignOffAction::Reject => (&[DocState::ReviewComplete], "rejected"),
+            SignOffAction::Export => (&[DocState::Approved, DocState::Exported], "exported"),
+        }
+    }
+}
+
+impl std::fmt::Display for SignOffAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The rule that refuses a sign-off action, with what a front end needs to explain it in its
+/// own language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum RefusalRule {
+    /// The user does not hold the role the action needs.
+    MissingRole {
+        /// The role it needs.
+        role: Role,
+    },
+    /// The user is an auditor or an administrator, and those never change documents.
+    OversightRole {
+        /// The oversight role they hold.
+        role: Role,
+    },
+    /// The user drafted this revision, and may neither review nor approve their own draft.
+    Drafter,
+    /// The user signed this revision's review, and reviewer and approver must differ.
+    Reviewer,
+    /// The revision is not in a state the action applies to.
+    WrongState {
+        /// Its state.
+        state: DocState,
+        /// The states the action applies to.
+        needs: Vec<DocState>,
+    },
+    /// Findings are still undecided, so the review cannot be complete.
+    OpenFindings {
+        /// Their numbers.
+        findings: Vec<u32>,
+    },
+}
+
+/// Why a sign-off action is refused now: the rule, and the message the action itself fails with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    /// The rule that refuses it.
+    #[serde(flatten)]
+    pub rule: RefusalRule,
+    /// The refusal, for people (in English, as the action's error says it).
+    pub message: String,
+}
+
+impl Refusal {
+    /// The kind of error the action fails with: [`ErrorKind::Forbidden`] for who the user is,
+    /// [`ErrorKind::InvalidState`] for where the document is.
+    pub fn kind(&self) -> ErrorKind {
+        match self.rule {
+            RefusalRule::MissingRole { .. }
+            | RefusalRule::OversightRole { .. }
+            | RefusalRule::Drafter
+            | RefusalRule::Reviewer => ErrorKind::Forbidden,
+            RefusalRule::WrongState { .. } | RefusalRule::OpenFindings { .. } => ErrorKind::InvalidState,
+        }
+    }
+
+    fn into_error(self) -> Error {
+        Error::new(self.kind(), self.message)
+    }
+}
+
+/// One sign-off action and whether the user may take it now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionCheck {
+    /// The action.
+    pub action: SignOffAction,
+    /// Why it is refused, or `None` when it is permitted.
+    pub refusal: Option<Refusal>,
+}
+
+/// What a user may do with a document's latest revision now, action by action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignOffOptions {
+    /// The revision the answer is about.
+    pub revision: Revision,
+    /// Every action of [`SignOffAction::ALL`], in that order.
+    pub actions: Vec<ActionCheck>,
+}
+
+impl SignOffOptions {
+    /// True when `action` is permitted.
+    pub fn permits(&self, action: SignOffAction) -> bool {
+        self.actions.iter().any(|check| check.action == action && check.refusal.is_none())
+    }
+}
+
 impl Workspace {
+    /// Says, for the signed-in user and a document's latest revision, which sign-off actions
+    /// are permitted now and, for each refused one, the rule that refuses it. It asks exactly
+    /// what the actions ask (see [`refusal`]), so an action permitted here succeeds unless the
+    /// document changes in between, and a refused one fails with the same message.
+    pub fn sign_off_options(&self, session: &Session, document: DocumentId) -> Result<SignOffOptions> {
+        let conn = self.store().conn();
+        let actor = acting(conn, session)?;
+        let revision = latest_revision(conn, document)?;
+        let mut actions = Vec::new();
+        for action in SignOffAction::ALL {
+            actions.push(ActionCheck { action, refusal: refusal(conn, &actor, &revision, action)? });
+        }
+        Ok(SignOffOptions { revision, actions })
+    }
+
     /// Signs "review complete" on a document's latest revision: a reviewer who did not draft
     /// it, once every finding is decided.
     pub fn submit(&self, session: &Session, document: DocumentId) -> Result<()> {
         self.logging_refusal(session, "submit", Some(document), || {
             let tx = self.store().write()?;
             let actor = acting(&tx, session)?;
-            actor.require_document_role(Role::Reviewer, "sign review complete")?;
             let revision = latest_revision(&tx, document)?;
-            refuse_drafter(&actor, &revision, "review")?;
-            require_state(
-                &revision,
-                &[DocState::Imported, DocState::InReview, DocState::Rejected],
-                "submitted",
-            )?;
-            let open: Vec<String> = reviewed_findings(&tx, revision.row_id)?
-                .iter()
-                .filter(|f| f.status == super::FindingStatus::Open)
-                .map(|f| format!("#{}", f.finding.id))
-                .collect();
-            if !open.is_empty() {
-                return Err(Error::new(
-                    ErrorKind::InvalidState,
-                    format!(
-                        "{document} revision {} cannot be submitted: {} finding(s) still undecided ({})",
-                        revision.number,
-                        open.len(),
-                        open.join(", ")
-                    ),
-                ));
-            }
+            permit(&tx, &actor, &revision, SignOffAction::Submit)?;
             sign(&tx, &actor, &revision, SignOffKind::ReviewComplete, None)?;
             set_state(&tx, revision.row_id, DocState::ReviewComplete)?;
             tx.commit()?;
@@ -140,35 +303,44 @@ impl Workspace {
         kind: SignOffKind,
         comment: Option<&str>,
     ) -> Result<()> {
-        let what = if kind == SignOffKind::Approved { "approve" } else { "reject" };
-        self.logging_refusal(session, what, Some(document), || {
+        let action =
+            if kind == SignOffKind::Approved { SignOffAction::Approve } else { SignOffAction::Reject };
+        self.logging_refusal(session, action.as_str(), Some(document), || {
             let tx = self.store().write()?;
             let actor = acting(&tx, session)?;
-            actor.require_document_role(Role::Approver, &format!("{what} documents"))?;
             let revision = latest_revision(&tx, document)?;
-            refuse_drafter(&actor, &revision, what)?;
-            require_state(
-                &revision,
-                &[DocState::ReviewComplete],
-                if kind == SignOffKind::Approved { "approved" } else { "rejected" },
-            )?;
-            let reviewer = last_reviewer(&tx, revision.row_id)?;
-            if reviewer.as_deref() == Some(actor.name.as_str()) {
-                return Err(Error::new(
-                    ErrorKind::Forbidden,
-                    format!(
-                        "{} signed the review of {document} revision {} and may not also {what} it: reviewer and \
-                         approver must be different people",
-                        actor.name, revision.number
-                    ),
-                ));
-            }
+            permit(&tx, &actor, &revision, action)?;
             sign(&tx, &actor, &revision, kind, comment)?;
             let state = if kind == SignOffKind::Approved { DocState::Approved } else { DocState::Rejected };
             set_state(&tx, revision.row_id, state)?;
             tx.commit()?;
             Ok(())
         })
+    }
+
+    /// The public version of a document's latest revision as its export would write it now,
+    /// redacted and verified in memory: nothing is written and nothing is recorded. It runs the
+    /// export's own redaction (same stored original, same plan, and redaction is
+    /// deterministic), so an approver reads before approving exactly what will be published.
+    ///
+    /// It is not audited: like reading the document, it changes nothing and publishes nothing;
+    /// the export that follows is what the record must hold.
+    pub fn preview(&self, document: DocumentId) -> Result<Preview> {
+        let revision = latest_revision(self.store().conn(), document)?;
+        let plan = plan_of(self.store().conn(), revision.row_id)?;
+        let export = self.redact_with(&revision, &plan)?;
+        Ok(Preview { revision, plan, export })
+    }
+
+    /// The redacted, verified bytes of `revision` under its current plan: the one redaction
+    /// path of both the preview and the export.
+    fn redacted(&self, revision: &Revision) -> Result<Export> {
+        self.redact_with(revision, &plan_of(self.store().conn(), revision.row_id)?)
+    }
+
+    fn redact_with(&self, revision: &Revision, plan: &RedactionPlan) -> Result<Export> {
+        let original = self.store().blobs().get(&revision.sha256)?;
+        redact(&original, revision.format, plan, &self.limits)
     }
 
     /// Exports the approved latest revision of a document to `out`: redacted, verified,
@@ -178,17 +350,11 @@ impl Workspace {
             // Checked without the write lock: redaction takes a while, and the record below
             // checks everything again under the lock.
             let conn = self.store().conn();
-            acting(conn, session)?.require_document_role(Role::Approver, "export documents")?;
+            let actor = acting(conn, session)?;
             let revision = latest_revision(conn, document)?;
-            require_state(&revision, &[DocState::Approved, DocState::Exported], "exported")?;
-            let plan = plan_of(conn, revision.row_id)?;
+            permit(conn, &actor, &revision, SignOffAction::Export)?;
 
-            let redacted = self
-                .store()
-                .blobs()
-                .get(&revision.sha256)
-                .and_then(|original| redact(&original, revision.format, &plan, &self.limits));
-            let export = match redacted {
+            let export = match self.redacted(&revision) {
                 Ok(export) => export,
                 Err(error) => {
                     // A blocked export is itself part of the record: someone tried to publish,
@@ -232,11 +398,8 @@ impl Workspace {
         let document = revision.document;
         let tx = self.store().write()?;
         let actor = acting(&tx, session)?;
-        actor.require_document_role(Role::Approver, "export documents")?;
         let current = latest_revision(&tx, document)?;
-        if current.row_id != revision.row_id
-            || !matches!(current.state, DocState::Approved | DocState::Exported)
-        {
+        if current.row_id != revision.row_id {
             return Err(Error::new(
                 ErrorKind::InvalidState,
                 format!(
@@ -245,6 +408,8 @@ impl Workspace {
                 ),
             ));
         }
+        // Asked again under the lock: a role may have been withdrawn while the redactor ran.
+        permit(&tx, &actor, &current, SignOffAction::Export)?;
         let record = ExportRecord {
             revision: revision.number,
             // Recorded absolute: the record outlives the working directory it was made in.
@@ -287,34 +452,98 @@ impl Workspace {
     }
 }
 
-fn refuse_drafter(actor: &Actor, revision: &Revision, what: &str) -> Result<()> {
-    if revision.drafter == actor.name {
-        return Err(Error::new(
-            ErrorKind::Forbidden,
-            format!(
-                "{} drafted {} revision {} and may not {what} it",
-                actor.name, revision.document, revision.number
-            ),
-        ));
+/// Refuses `action` with [`refusal`]'s answer, if it has one.
+fn permit(conn: &Connection, actor: &Actor, revision: &Revision, action: SignOffAction) -> Result<()> {
+    match refusal(conn, actor, revision, action)? {
+        Some(refusal) => Err(refusal.into_error()),
+        None => Ok(()),
     }
-    Ok(())
 }
 
-fn require_state(revision: &Revision, allowed: &[DocState], to_be: &str) -> Result<()> {
-    if allowed.contains(&revision.state) {
-        return Ok(());
+/// Why `actor` may not take `action` on `revision` now, or `None` when they may: the one
+/// statement of the sign-off rules, asked by the actions and by
+/// [`Workspace::sign_off_options`]. The first rule that refuses is the answer, in this order:
+/// the role; separation of duties (the drafter reviews and approves nothing of theirs); the
+/// revision's state; then the action's own condition (every finding decided before "review
+/// complete"; the reviewer who signed may not also approve or reject).
+fn refusal(
+    conn: &Connection,
+    actor: &Actor,
+    revision: &Revision,
+    action: SignOffAction,
+) -> Result<Option<Refusal>> {
+    let refuse = |rule, message| Ok(Some(Refusal { rule, message }));
+    let (document, number) = (revision.document, revision.number);
+    if let Some(gap) = actor.document_role_gap(action.role()) {
+        let rule = match gap {
+            RoleGap::Oversight(role) => RefusalRule::OversightRole { role },
+            RoleGap::Missing(role) => RefusalRule::MissingRole { role },
+        };
+        return refuse(rule, gap.message(&actor.name, action.what()));
     }
-    let needs: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
-    Err(Error::new(
-        ErrorKind::InvalidState,
-        format!(
-            "{} revision {} is {}: only a revision that is {} can be {to_be}",
-            revision.document,
-            revision.number,
-            revision.state,
-            needs.join(" or ")
-        ),
-    ))
+    // Exporting is not judging the draft: the approver who approved it publishes it, and
+    // separation of duties was enforced when it was approved.
+    let verb = match action {
+        SignOffAction::Submit => Some("review"),
+        SignOffAction::Approve => Some("approve"),
+        SignOffAction::Reject => Some("reject"),
+        SignOffAction::Export => None,
+    };
+    if let Some(verb) = verb
+        && revision.drafter == actor.name
+    {
+        return refuse(
+            RefusalRule::Drafter,
+            format!("{} drafted {document} revision {number} and may not {verb} it", actor.name),
+        );
+    }
+    let (allowed, to_be) = action.applies_to();
+    if !allowed.contains(&revision.state) {
+        let needs: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
+        return refuse(
+            RefusalRule::WrongState { state: revision.state, needs: allowed.to_vec() },
+            format!(
+                "{document} revision {number} is {}: only a revision that is {} can be {to_be}",
+                revision.state,
+                needs.join(" or ")
+            ),
+        );
+    }
+    match action {
+        SignOffAction::Submit => {
+            let open: Vec<u32> = reviewed_findings(conn, revision.row_id)?
+                .iter()
+                .filter(|f| f.status == super::FindingStatus::Open)
+                .map(|f| f.finding.id)
+                .collect();
+            if !open.is_empty() {
+                let listed: Vec<String> = open.iter().map(|id| format!("#{id}")).collect();
+                return refuse(
+                    RefusalRule::OpenFindings { findings: open.clone() },
+                    format!(
+                        "{document} revision {number} cannot be submitted: {} finding(s) still undecided ({})",
+                        open.len(),
+                        listed.join(", ")
+                    ),
+                );
+            }
+        }
+        SignOffAction::Approve | SignOffAction::Reject => {
+            if last_reviewer(conn, revision.row_id)?.as_deref() == Some(actor.name.as_str()) {
+                let verb = verb.unwrap_or_default();
+                return refuse(
+                    RefusalRule::Reviewer,
+                    format!(
+                        "{} signed the review of {document} revision {number} and may not also {verb} it: \
+                         reviewer and approver must be different people",
+                        actor.name
+                    ),
+                );
+            }
+        }
+        SignOffAction::Export => {}
+    }
+    Ok(None)
 }
 
 fn sign(

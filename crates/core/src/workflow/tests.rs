@@ -479,3 +479,296 @@ fn rules_without_aggregation_settings_make_no_cross_document_mosaic() {
         reopened.findings(draft.document).unwrap().into_iter().map(|f| f.finding.category).collect();
     assert_eq!(categories, ["restricted_area", "technical_parameter"]);
 }
+
+/// What `who` may do with `doc` now: for each action of the workflow, `None` when permitted or
+/// the rule that refuses it. Before returning, checks that the explanation and the actions
+/// agree: every refused action, attempted, fails with exactly the refusal's kind and message.
+fn options(o: &Office, who: &Session, doc: DocumentId) -> Vec<(SignOffAction, Option<RefusalRule>)> {
+    let options = o.ws.sign_off_options(who, doc).unwrap();
+    let out = o._dir.path().join("refused-export.txt");
+    for check in &options.actions {
+        let Some(refusal) = &check.refusal else { continue };
+        let attempt = match check.action {
+            SignOffAction::Submit => o.ws.submit(who, doc),
+            SignOffAction::Approve => o.ws.approve(who, doc, None),
+            SignOffAction::Reject => o.ws.reject(who, doc, "a comment"),
+            SignOffAction::Export => o.ws.export(who, doc, &out).map(|_| ()),
+        };
+        let error = attempt.expect_err("an action the options refuse must fail");
+        assert_eq!(
+            (error.kind(), error.message()),
+            (refusal.kind(), refusal.message.as_str()),
+            "{} by {}",
+            check.action,
+            who.name()
+        );
+        assert!(!out.exists(), "a refused export wrote a file");
+    }
+    options.actions.into_iter().map(|check| (check.action, check.refusal.map(|r| r.rule))).collect()
+}
+
+/// The expected options, in the order of `SignOffAction::ALL`.
+fn expect(
+    submit: Option<RefusalRule>,
+    approve: Option<RefusalRule>,
+    export: Option<RefusalRule>,
+) -> Vec<(SignOffAction, Option<RefusalRule>)> {
+    vec![
+        (SignOffAction::Submit, submit),
+        (SignOffAction::Approve, approve.clone()),
+        (SignOffAction::Reject, approve),
+        (SignOffAction::Export, export),
+    ]
+}
+
+fn missing(role: Role) -> Option<RefusalRule> {
+    Some(RefusalRule::MissingRole { role })
+}
+
+fn wrong_state(state: DocState, needs: &[DocState]) -> Option<RefusalRule> {
+    Some(RefusalRule::WrongState { state, needs: needs.to_vec() })
+}
+
+const TO_APPROVE: &[DocState] = &[DocState::ReviewComplete];
+const TO_EXPORT: &[DocState] = &[DocState::Approved, DocState::Exported];
+
+#[test]
+fn sign_off_options_name_the_rule_that_refuses_each_action_and_agree_with_the_actions() {
+    let o = office();
+    let ws = &o.ws;
+    ws.add_user(&o.admin, "ray", &[Role::Reviewer, Role::Approver], PASS).unwrap();
+    ws.add_user(&o.admin, "dan", &[Role::Drafter, Role::Reviewer, Role::Approver], PASS).unwrap();
+    let (ray, dan) = (ws.sign_in("ray", PASS).unwrap(), ws.sign_in("dan", PASS).unwrap());
+    let doc = ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    let imported = wrong_state(DocState::Imported, TO_APPROVE);
+    let not_approved = wrong_state(DocState::Imported, TO_EXPORT);
+
+    // Freshly imported: roles first, then the state, then the undecided findings.
+    let cases = [
+        (&o.drafter, expect(missing(Role::Reviewer), missing(Role::Approver), missing(Role::Approver))),
+        (
+            &o.reviewer,
+            expect(
+                Some(RefusalRule::OpenFindings { findings: vec![1, 2, 3] }),
+                missing(Role::Approver),
+                missing(Role::Approver),
+            ),
+        ),
+        (&o.approver, expect(missing(Role::Reviewer), imported.clone(), not_approved.clone())),
+        (&ray, expect(Some(RefusalRule::OpenFindings { findings: vec![1, 2, 3] }), imported, not_approved)),
+    ];
+    for (who, expected) in cases {
+        assert_eq!(options(&o, who, doc), expected, "{}", who.name());
+    }
+    for (who, role) in [(&o.auditor, Role::Auditor), (&o.admin, Role::Admin)] {
+        let oversight = Some(RefusalRule::OversightRole { role });
+        assert_eq!(options(&o, who, doc), expect(oversight.clone(), oversight.clone(), oversight), "{role}");
+    }
+
+    // The drafter of a revision may neither review nor approve it, whatever roles they hold.
+    let own = ws.import(&dan, "own.txt", DRAFT.as_bytes(), None).unwrap().document;
+    let drafter = Some(RefusalRule::Drafter);
+    let expected = expect(drafter.clone(), drafter, wrong_state(DocState::Imported, TO_EXPORT));
+    assert_eq!(options(&o, &dan, own), expected);
+
+    // Every finding decided: review complete is permitted; once signed, the one who signed
+    // may not conclude it, while another approver may.
+    ws.decide(&ray, doc, &Selection::All, &Decision::Redact { reason: None }).unwrap();
+    assert!(ws.sign_off_options(&ray, doc).unwrap().permits(SignOffAction::Submit));
+    ws.submit(&ray, doc).unwrap();
+    let reviewed_by_ray = expect(
+        wrong_state(DocState::ReviewComplete, &[DocState::Imported, DocState::InReview, DocState::Rejected]),
+        Some(RefusalRule::Reviewer),
+        wrong_state(DocState::ReviewComplete, TO_EXPORT),
+    );
+    assert_eq!(options(&o, &ray, doc), reviewed_by_ray);
+    let for_alan = expect(missing(Role::Reviewer), None, wrong_state(DocState::ReviewComplete, TO_EXPORT));
+    assert_eq!(options(&o, &o.approver, doc), for_alan);
+
+    // Approved: only the export is left, and it is permitted again after an export.
+    ws.approve(&o.approver, doc, None).unwrap();
+    let approved = expect(missing(Role::Reviewer), wrong_state(DocState::Approved, TO_APPROVE), None);
+    assert_eq!(options(&o, &o.approver, doc), approved);
+    ws.export(&o.approver, doc, &o._dir.path().join("public.txt")).unwrap();
+    let exported = expect(missing(Role::Reviewer), wrong_state(DocState::Exported, TO_APPROVE), None);
+    assert_eq!(options(&o, &o.approver, doc), exported);
+}
+
+#[test]
+fn a_refusal_crosses_to_front_ends_as_its_rule_its_details_and_the_actions_message() {
+    let o = office();
+    let doc = o.ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    let options = o.ws.sign_off_options(&o.reviewer, doc).unwrap();
+    let submit = serde_json::to_value(&options.actions[0]).unwrap();
+    assert_eq!(
+        submit,
+        json!({
+            "action": "submit",
+            "refusal": {
+                "rule": "open_findings",
+                "findings": [1, 2, 3],
+                "message": "D1 revision 1 cannot be submitted: 3 finding(s) still undecided (#1, #2, #3)",
+            },
+        })
+    );
+    let approve = serde_json::to_value(&o.ws.sign_off_options(&o.approver, doc).unwrap().actions[1]).unwrap();
+    assert_eq!(approve["refusal"]["rule"], "wrong_state");
+    assert_eq!(approve["refusal"]["state"], "imported");
+    assert_eq!(approve["refusal"]["needs"], json!(["review_complete"]));
+}
+
+#[test]
+fn the_preview_is_byte_for_byte_what_the_export_writes_and_records_nothing() {
+    use crate::redact::RedactionPlan;
+    let o = office();
+    let ws = &o.ws;
+    let doc = ws.import(&o.drafter, "notice.txt", DRAFT.as_bytes(), None).unwrap().document;
+    // With nothing decided, the preview already removes nothing and sanitizes nothing more.
+    let untouched = ws.preview(doc).unwrap();
+    assert_eq!((untouched.revision.number, untouched.export.bytes.as_slice()), (1, DRAFT.as_bytes()));
+    assert_eq!(untouched.plan, RedactionPlan::default());
+
+    ws.decide(&o.reviewer, doc, &Selection::Ids(vec![1, 3]), &Decision::Redact { reason: None }).unwrap();
+    ws.decide(&o.reviewer, doc, &Selection::Ids(vec![2]), &Decision::Keep { reason: "已公开".into() })
+        .unwrap();
+    ws.mark_phrase(&o.reviewer, doc, "下月", false, "work_secret").unwrap();
+    let entries = ws.audit_log(None).unwrap().len();
+    let Preview { plan, export: preview, .. } = ws.preview(doc).unwrap();
+    assert_eq!(ws.audit_log(None).unwrap().len(), entries, "a preview adds no audit entry");
+    let planned: Vec<(usize, usize)> = plan.ranges.iter().map(|r| (r.start, r.end)).collect();
+    assert_eq!(planned, [(3, 10), (27, 38), (12, 14)], "findings #1 and #3, then the mark");
+    assert_eq!(
+        String::from_utf8(preview.bytes.clone()).unwrap(),
+        "通知：███████将于██测试X波段设备。联系人电话███████████。\n"
+    );
+    assert_eq!(preview.report.removed.len(), 3);
+
+    ws.submit(&o.reviewer, doc).unwrap();
+    ws.approve(&o.approver, doc, None).unwrap();
+    let out = o._dir.path().join("public.txt");
+    let record = ws.export(&o.approver, doc, &out).unwrap();
+    assert_eq!(std::fs::read(&out).unwrap(), preview.bytes);
+    assert_eq!(record.report, preview.report);
+}
+
+#[test]
+fn a_preview_of_an_unknown_document_is_not_found() {
+    let o = office();
+    assert_eq!(kinds(o.ws.preview(DocumentId::new(7))), ErrorKind::NotFound);
+}
+
+#[test]
+fn a_range_of_the_visible_text_is_marked_exactly_and_exported_as_marked() {
+    let o = office();
+    let ws = &o.ws;
+    let doc = ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    // "下月" is characters 12..14 of DRAFT; the mark keeps the selected text as its phrase.
+    let mark = ws.mark_range(&o.reviewer, doc, 12, 14, "工作秘密").unwrap();
+    assert_eq!(
+        mark.target,
+        MarkTarget::Phrase { phrase: "下月".into(), every: false, ranges: vec![(12, 14)] }
+    );
+    assert_eq!((mark.reason.as_str(), mark.marked_by.as_str()), ("work_secret", "rita"));
+    assert_eq!(ws.marks(doc).unwrap(), vec![mark.clone()]);
+    assert_eq!(ws.revision(doc).unwrap().state, DocState::InReview);
+    let last = ws.audit_log(Some(doc)).unwrap().pop().unwrap();
+    assert_eq!((last.action.as_str(), &last.payload["mark"]), ("mark", &json!(mark.id)));
+
+    ws.decide(&o.reviewer, doc, &Selection::All, &Decision::Redact { reason: None }).unwrap();
+    ws.submit(&o.reviewer, doc).unwrap();
+    ws.approve(&o.approver, doc, None).unwrap();
+    let out = o._dir.path().join("public.txt");
+    ws.export(&o.approver, doc, &out).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "通知：███████将于██测试███设备。联系人电话███████████。\n"
+    );
+}
+
+#[test]
+fn a_range_that_is_empty_or_leaves_the_visible_text_is_refused_and_nothing_is_marked() {
+    let o = office();
+    let ws = &o.ws;
+    let doc = ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    let visible = DRAFT.chars().count();
+    let check = |start: usize, end: usize, expected: ErrorKind| {
+        let got = kinds(ws.mark_range(&o.reviewer, doc, start, end, "sensitive"));
+        assert_eq!(got, expected, "range {start}..{end}");
+    };
+    check(3, 3, ErrorKind::InvalidInput);
+    check(5, 2, ErrorKind::InvalidInput);
+    check(visible - 1, visible + 1, ErrorKind::InvalidInput);
+    check(visible, visible + 1, ErrorKind::InvalidInput);
+    check(usize::MAX - 1, usize::MAX, ErrorKind::InvalidInput);
+    assert_eq!(kinds(ws.mark_range(&o.reviewer, doc, 0, 2, "no such code")), ErrorKind::NotFound);
+    assert_eq!(ws.marks(doc).unwrap(), vec![]);
+    // The last character of the visible text is a range like any other.
+    ws.mark_range(&o.reviewer, doc, visible - 1, visible, "sensitive").unwrap();
+}
+
+#[test]
+fn a_range_is_marked_only_by_someone_who_may_review_the_revision() {
+    let o = office();
+    let ws = &o.ws;
+    let doc = ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    for who in [&o.admin, &o.auditor, &o.approver, &o.drafter] {
+        assert_eq!(kinds(ws.mark_range(who, doc, 0, 2, "sensitive")), ErrorKind::Forbidden);
+    }
+    let refused = ws.audit_log(Some(doc)).unwrap().pop().unwrap();
+    assert_eq!((refused.action.as_str(), &refused.payload["action"]), ("refused", &json!("mark")));
+    assert_eq!(ws.marks(doc).unwrap(), vec![]);
+}
+
+#[test]
+fn a_reopened_finding_is_open_again_and_the_log_keeps_both_steps() {
+    let o = office();
+    let ws = &o.ws;
+    let doc = ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    ws.decide(&o.reviewer, doc, &Selection::Ids(vec![1, 2]), &Decision::Redact { reason: None }).unwrap();
+    // Finding 3 is open: reopening it changes nothing and is not counted.
+    assert_eq!(ws.reopen(&o.reviewer, doc, &[2, 3]).unwrap(), 1);
+    assert_eq!(statuses(ws, doc), [FindingStatus::Redact, FindingStatus::Open, FindingStatus::Open]);
+    let actions: Vec<String> = ws.audit_log(Some(doc)).unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["import", "scan", "decide", "reopen"]);
+    assert_eq!(ws.audit_log(Some(doc)).unwrap()[3].payload["findings"], json!([2]));
+    // Nothing to reopen: no entry.
+    assert_eq!(ws.reopen(&o.reviewer, doc, &[3]).unwrap(), 0);
+    assert_eq!(ws.audit_log(Some(doc)).unwrap().len(), 4);
+    assert_eq!(kinds(ws.reopen(&o.reviewer, doc, &[9])), ErrorKind::NotFound);
+    assert_eq!(kinds(ws.reopen(&o.approver, doc, &[1])), ErrorKind::Forbidden);
+    // Once signed, the review is closed to reopening as to deciding.
+    ws.decide(&o.reviewer, doc, &Selection::All, &Decision::Redact { reason: None }).unwrap();
+    ws.submit(&o.reviewer, doc).unwrap();
+    assert_eq!(kinds(ws.reopen(&o.reviewer, doc, &[1])), ErrorKind::InvalidState);
+}
+
+#[test]
+fn a_removed_mark_no_longer_redacts_and_the_log_keeps_both_steps() {
+    let o = office();
+    let ws = &o.ws;
+    let doc = ws.import(&o.drafter, "n.txt", DRAFT.as_bytes(), None).unwrap().document;
+    let kept = ws.mark_range(&o.reviewer, doc, 12, 14, "work_secret").unwrap();
+    let removed = ws.mark_phrase(&o.reviewer, doc, "设备", true, "sensitive").unwrap();
+    assert_eq!(kinds(ws.remove_mark(&o.approver, doc, removed.id)), ErrorKind::Forbidden);
+    ws.remove_mark(&o.reviewer, doc, removed.id).unwrap();
+    assert_eq!(ws.marks(doc).unwrap(), vec![kept]);
+    assert_eq!(kinds(ws.remove_mark(&o.reviewer, doc, removed.id)), ErrorKind::NotFound);
+    let actions: Vec<String> = ws.audit_log(Some(doc)).unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["import", "scan", "mark", "mark", "refused", "unmark"]);
+
+    // A mark of another document is not this document's to remove.
+    let other = ws.import(&o.drafter, "m.txt", DRAFT.as_bytes(), None).unwrap().document;
+    let theirs = ws.mark_range(&o.reviewer, other, 0, 2, "sensitive").unwrap();
+    assert_eq!(kinds(ws.remove_mark(&o.reviewer, doc, theirs.id)), ErrorKind::NotFound);
+
+    ws.decide(&o.reviewer, doc, &Selection::All, &Decision::Redact { reason: None }).unwrap();
+    ws.submit(&o.reviewer, doc).unwrap();
+    assert_eq!(kinds(ws.remove_mark(&o.reviewer, doc, 1)), ErrorKind::InvalidState);
+    ws.approve(&o.approver, doc, None).unwrap();
+    let out = o._dir.path().join("public.txt");
+    ws.export(&o.approver, doc, &out).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "通知：███████将于██测试███设备。联系人电话███████████。\n"
+    );
+}

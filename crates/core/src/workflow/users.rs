@@ -118,19 +118,46 @@ impl Actor {
         }
     }
 
-    /// Refuses unless the actor holds `role` and neither oversight role: auditors and admins
-    /// never change documents, even when they also hold a review role, so that the people who
-    /// check the record are not among those who made it.
+    /// Refuses unless the actor holds `role` and neither oversight role (see
+    /// [`Actor::document_role_gap`]).
     pub fn require_document_role(&self, role: Role, what: &str) -> Result<()> {
-        for oversight in [Role::Admin, Role::Auditor] {
-            if self.has(oversight) {
-                return Err(Error::new(
-                    ErrorKind::Forbidden,
-                    format!("{} may not {what}: {oversight}s cannot change documents", self.name),
-                ));
-            }
+        match self.document_role_gap(role) {
+            None => Ok(()),
+            Some(gap) => Err(Error::new(ErrorKind::Forbidden, gap.message(&self.name, what))),
         }
-        self.require(role, what)
+    }
+
+    /// Why the actor may not act on documents as `role`, if they may not: auditors and admins
+    /// never change documents, even when they also hold a review role, so that the people who
+    /// check the record are not among those who made it; everyone else needs the role itself.
+    /// The one statement of that rule, used by the actions and by the explanation of what a
+    /// user may do (`signoff::sign_off_options`).
+    pub fn document_role_gap(&self, role: Role) -> Option<RoleGap> {
+        if let Some(oversight) = [Role::Admin, Role::Auditor].into_iter().find(|r| self.has(*r)) {
+            return Some(RoleGap::Oversight(oversight));
+        }
+        (!self.has(role)).then_some(RoleGap::Missing(role))
+    }
+}
+
+/// Why a user may not act on documents in a role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RoleGap {
+    /// They hold this oversight role (auditor or admin), which never changes documents.
+    Oversight(Role),
+    /// They do not hold the role the action needs.
+    Missing(Role),
+}
+
+impl RoleGap {
+    /// The refusal, for people: `who` may not `what`, and why.
+    pub fn message(self, who: &str, what: &str) -> String {
+        match self {
+            RoleGap::Oversight(oversight) => {
+                format!("{who} may not {what}: {oversight}s cannot change documents")
+            }
+            RoleGap::Missing(role) => format!("{who} may not {what}: that needs the {role} role"),
+        }
     }
 }
 

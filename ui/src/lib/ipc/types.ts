@@ -13,7 +13,7 @@ message: string, };
 
 export type DocumentView = { 
 /**
- * The handle that later commands (export) name the document by, for this run of the app.
+ * The handle that later commands (the page view) name the document by, for this run of the app.
  */
 id: number, 
 /**
@@ -111,68 +111,6 @@ reason: string,
  * A short explanation for the reviewer.
  */
 note: string, };
-
-export type RangeRequest = { 
-/**
- * First character offset.
- */
-start: number, 
-/**
- * One past the last character offset.
- */
-end: number, 
-/**
- * Reason code.
- */
-reason: string, };
-
-export type AreaRequest = { 
-/**
- * 1-based page (always 1 for a photo).
- */
-page: number, 
-/**
- * Left edge: PDF points (pixels for a photo) from the page's left.
- */
-x: number, 
-/**
- * Top edge, from the page's top.
- */
-y: number, 
-/**
- * Width.
- */
-width: number, 
-/**
- * Height.
- */
-height: number, 
-/**
- * Reason code.
- */
-reason: string, };
-
-export type ExportView = { 
-/**
- * Where the public version was written.
- */
-path: string, 
-/**
- * SHA-256 of the original, lowercase hex.
- */
-inputSha256: string, 
-/**
- * SHA-256 of the export, lowercase hex.
- */
-outputSha256: string, 
-/**
- * Everything removed, for people.
- */
-removed: Array<RemovedView>, 
-/**
- * How many distinct strings the export was searched for.
- */
-stringsChecked: number, };
 
 export type RemovedView = { 
 /**
@@ -293,6 +231,367 @@ fileName: string,
  * How many findings the scan recorded.
  */
 findings: number, };
+
+export type ReviewView = { 
+/**
+ * The document, as `D3`.
+ */
+document: string, 
+/**
+ * The file name of its latest revision.
+ */
+fileName: string, 
+/**
+ * `"txt"`, `"md"`, `"docx"`, `"pdf"`, `"jpeg"` or `"png"`.
+ */
+format: string, 
+/**
+ * Who imported the revision.
+ */
+drafter: string, 
+/**
+ * The visible text, as a reader of the published file sees it.
+ */
+text: string, 
+/**
+ * Number of characters (Unicode scalar values) in `text`; every offset is in this unit.
+ */
+visibleChars: number, 
+/**
+ * Everything a reader does not see, in document order.
+ */
+hiddenItems: Array<HiddenItemView>, 
+/**
+ * Where the review stands; changes with every decision.
+ */
+progress: ReviewProgress, };
+
+export type ReviewProgress = { 
+/**
+ * The latest revision's number.
+ */
+revision: number, 
+/**
+ * Where it is in the workflow (`imported`, `in_review`, `review_complete`, ...).
+ */
+state: string, 
+/**
+ * The findings with their decisions, in text order.
+ */
+findings: Array<ReviewedFindingView>, 
+/**
+ * The manual marks, oldest first.
+ */
+marks: Array<MarkView>, 
+/**
+ * Whether the signed-in user may decide and mark, and why not.
+ */
+access: ReviewAccess, };
+
+export type ReviewedFindingView = { 
+/**
+ * The finding, as the scan reported it.
+ */
+finding: FindingView, 
+/**
+ * `"open"`, `"redact"` or `"keep"`.
+ */
+status: string, 
+/**
+ * The reason code (redact) or the written reason (keep), once decided.
+ */
+decisionReason: string | null, 
+/**
+ * Who decided, once decided.
+ */
+decidedBy: string | null, };
+
+export type MarkView = { 
+/**
+ * Its number within the workspace.
+ */
+id: number, 
+/**
+ * The marked phrase (empty for an area).
+ */
+phrase: string, 
+/**
+ * The character ranges of the visible text it covers (none for an area).
+ */
+ranges: Array<CharRange>, 
+/**
+ * The page of an area mark (1 for a photo).
+ */
+page: number | null, 
+/**
+ * The area of an area mark: PDF points (pixels for a photo) from the page's top left.
+ */
+rect: AreaRect | null, 
+/**
+ * The reason code.
+ */
+reason: string, 
+/**
+ * Who made it.
+ */
+markedBy: string, };
+
+export type AreaRect = { 
+/**
+ * Left edge.
+ */
+x: number, 
+/**
+ * Top edge.
+ */
+y: number, 
+/**
+ * Width.
+ */
+width: number, 
+/**
+ * Height.
+ */
+height: number, };
+
+export type ReviewAccess = { 
+/**
+ * True when the core would accept their decisions.
+ */
+canDecide: boolean, 
+/**
+ * Why not, when they may not.
+ */
+readOnly: ReadOnlyReason | null, };
+
+export type ReadOnlyReason = "oversight" | "not_reviewer" | "own_draft" | "closed";
+
+export type DecisionRequest = { "kind": "redact", 
+/**
+ * A reason code instead of the findings' suggestions.
+ */
+reason: string | null, } | { "kind": "keep", 
+/**
+ * One of the workspace's reason codes.
+ */
+code: string, 
+/**
+ * The reviewer's own words (may be empty).
+ */
+note: string, } | { "kind": "reopen" };
+
+export type ReasonCodeView = { 
+/**
+ * The stable code, such as `state_secret`.
+ */
+code: string, 
+/**
+ * 中文 label.
+ */
+zh: string, 
+/**
+ * English label.
+ */
+en: string, };
+
+export type SignOffView = { 
+/**
+ * The document, as `D3`.
+ */
+document: string, 
+/**
+ * The latest revision's number.
+ */
+revision: number, 
+/**
+ * The file it was imported from.
+ */
+fileName: string, 
+/**
+ * Its format (`txt`, `docx`, `pdf`...).
+ */
+format: string, 
+/**
+ * Where it is in the workflow (`imported`, `review_complete`, `approved`...).
+ */
+state: string, 
+/**
+ * Who drafted it.
+ */
+drafter: string, 
+/**
+ * Every sign-off action, in workflow order, with why it is refused if it is.
+ */
+actions: Array<ActionView>, 
+/**
+ * Every signature on the document, oldest first, voided ones included.
+ */
+signatures: Array<SignatureView>, 
+/**
+ * The exports of the document so far, oldest first.
+ */
+exports: Array<ExportResultView>, };
+
+export type ActionView = { 
+/**
+ * The action.
+ */
+action: string, 
+/**
+ * Why it is refused now; `None` when the user may take it.
+ */
+refusal: RefusalView | null, };
+
+export type RefusalView = { 
+/**
+ * `missing_role`, `oversight_role`, `drafter`, `reviewer`, `wrong_state` or `open_findings`.
+ */
+rule: string, 
+/**
+ * The role needed (`missing_role`) or held (`oversight_role`).
+ */
+role: string | null, 
+/**
+ * The revision's state (`wrong_state`).
+ */
+state: string | null, 
+/**
+ * The states the action applies to (`wrong_state`).
+ */
+needs: Array<string>, 
+/**
+ * The undecided findings' numbers (`open_findings`).
+ */
+findings: Array<number>, 
+/**
+ * The refusal as the core words it (English), exactly the action's error message.
+ */
+message: string, };
+
+export type SignatureView = { 
+/**
+ * The revision signed.
+ */
+revision: number, 
+/**
+ * `review_complete`, `approved` or `rejected`.
+ */
+kind: string, 
+/**
+ * Who signed.
+ */
+user: string, 
+/**
+ * Their comment, if any.
+ */
+comment: string | null, 
+/**
+ * When (UTC, RFC 3339).
+ */
+signedAt: string, 
+/**
+ * True when a newer revision voided it.
+ */
+voided: boolean, };
+
+export type SignRequest = "submit" | "approve" | "reject";
+
+export type KindCount = { 
+/**
+ * `text` for redacted passages, else the hidden item's kind (`comment`, `metadata`...).
+ */
+kind: string, 
+/**
+ * How many.
+ */
+count: number, };
+
+export type VerificationView = { 
+/**
+ * SHA-256 of the original, lowercase hex.
+ */
+inputSha256: string, 
+/**
+ * SHA-256 of the public version, lowercase hex.
+ */
+outputSha256: string, 
+/**
+ * Everything removed, in the order the report lists it.
+ */
+removed: Array<RemovedView>, 
+/**
+ * The same, counted by kind (kinds in alphabetical order).
+ */
+removedByKind: Array<KindCount>, 
+/**
+ * How many distinct strings the public version was searched for.
+ */
+stringsChecked: number, };
+
+export type PreviewView = { 
+/**
+ * The document, as `D3`.
+ */
+document: string, 
+/**
+ * The revision previewed.
+ */
+revision: number, 
+/**
+ * Its format.
+ */
+format: string, 
+/**
+ * The original's visible text.
+ */
+original: string, 
+/**
+ * The passages of `original` the export removes (character offsets, sorted, merged):
+ * what the review decided, drawn over the original so the two sides can be compared.
+ */
+removedRanges: Array<PreviewRange>, 
+/**
+ * The public version's visible text, read back by the core's reader from the preview's
+ * bytes: removed text shows as █ where the format keeps a mark in the text (TXT, DOCX);
+ * in a PDF the mark is a black box drawn on the page, and the text is simply gone.
+ */
+redacted: string, 
+/**
+ * What the public version no longer holds, and the hashes.
+ */
+verification: VerificationView, };
+
+export type PreviewRange = { 
+/**
+ * First character.
+ */
+start: number, 
+/**
+ * One past the last character.
+ */
+end: number, };
+
+export type ExportResultView = { 
+/**
+ * The revision exported.
+ */
+revision: number, 
+/**
+ * Where the public version was written.
+ */
+path: string, 
+/**
+ * Who exported it.
+ */
+exportedBy: string, 
+/**
+ * When (UTC, RFC 3339).
+ */
+exportedAt: string, 
+/**
+ * What was removed and checked, and the hashes.
+ */
+verification: VerificationView, };
 
 export type AuditEntryView = { 
 /**
@@ -459,101 +758,7 @@ descriptionEn: string,
  */
 terms: number, };
 
-export type ReasonCodeView = { 
-/**
- * The stable code (`state_secret`).
- */
-code: string, 
-/**
- * The Chinese label.
- */
-zh: string, 
-/**
- * The English label.
- */
-en: string, };
-
-export type ArrivalView = { 
-/**
- * The file name.
- */
-fileName: string, 
-/**
- * `"folder"` (the inbox folder) or `"drop"` (dropped on the window).
- */
-source: string, 
-/**
- * `"imported"`, `"already_imported"` or `"failed"`.
- */
-outcome: string, 
-/**
- * The document (`D3`), when imported or recognized.
- */
-document: string | null, 
-/**
- * Its revision, when imported or recognized.
- */
-revision: number | null, 
-/**
- * How many findings the scan recorded, when imported.
- */
-findings: number | null, 
-/**
- * Why it failed, as the core's stable error code (`malformed`...), for the UI to translate.
- */
-code: string | null, 
-/**
- * Why it failed, for people.
- */
-reason: string | null, 
-/**
- * When, in milliseconds since 1970 (the UI formats it in the reader's time zone).
- */
-atMs: number, };
-
-export type InboxFolderView = { 
-/**
- * The folder, when an admin set one.
- */
-folder: string | null, 
-/**
- * Why files in the folder are not imported right now, as a stable code: `"no_folder"`,
- * `"not_a_drafter"` (the signed-in user may not import) or `"error"` (the last sweep
- * failed); `None` while files are being imported.
- */
-paused: string | null, 
-/**
- * The last problem, for people (with `paused = "error"`).
- */
-error: string | null, 
-/**
- * When the folder was last swept, in milliseconds since 1970.
- */
-lastSweepMs: number | null, 
-/**
- * Files seen in the folder that are not complete yet.
- */
-waiting: number, };
-
-export type Progress = { 
-/**
- * What kind of work: `import`, `scan`, `export`, `open`...
- */
-task: string, 
-/**
- * Steps done so far.
- */
-done: number, 
-/**
- * Steps in all; the work is over when `done == total`.
- */
-total: number, 
-/**
- * What is being worked on now (a file name), for people; may be empty.
- */
-label: string, };
-
-export type PagesSource = { "bench": number } | { "desk": string };
+export type PagesSource = { "bench": number } | { "desk": string } | { "preview": string };
 
 export type PagesLayout = "pages" | "image" | "flow";
 

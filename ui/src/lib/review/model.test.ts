@@ -5,7 +5,6 @@ import {
   charLength,
   counts,
   groupFindings,
-  redactions,
   segments,
   step,
   type Decision,
@@ -119,16 +118,6 @@ describe('step', () => {
   test('walks everything once all are decided, and nothing when there is nothing', () => {
     expect(step(review(findings, [[1, redact], [2, redact], [3, keep]]), 2, 1)).toBe(1);
     expect(step(review([]), null, 1)).toBe(null);
-  });
-});
-
-describe('redactions', () => {
-  test('findings decided redact and hand-marked ranges, in text order', () => {
-    const r = review([finding(1, 4, 6), finding(2, 0, 2), finding(3, 8, 9)], [[1, redact], [3, keep]], [{ start: 1, end: 3 }]);
-    expect(redactions(r, 'manual')).toEqual([
-      { start: 1, end: 3, reason: 'manual' },
-      { start: 4, end: 6, reason: 'personal_information' },
-    ]);
   });
 });
 

@@ -1,11 +1,11 @@
 // The review of one document, as pure functions over plain data: which passages are decided,
-// what the counts are, where the highlights go, and what the export removes. Components hold
+// what the counts are, and where the highlights go. Components hold
 // the state and call these; tests read them as the spec of the review screen.
 //
 // Offsets are character offsets (Unicode scalar values), as the core reports them. JavaScript
 // strings count UTF-16 code units, so text is split into code points before slicing: a "𠀀"
 // (outside the Basic Multilingual Plane) is one character here, as in Rust.
-import type { FindingView, RangeRequest, SeverityView } from '../ipc/types';
+import type { FindingView, SeverityView } from '../ipc/types';
 
 export type Decision = { kind: 'redact' } | { kind: 'keep'; reason: string };
 export type FindingState = 'open' | 'redact' | 'keep';
@@ -98,18 +98,6 @@ export function step(review: Review, current: number | null, direction: 1 | -1):
     if (candidates.includes(id)) return id;
   }
   return null;
-}
-
-/** The ranges the export removes: findings decided "redact", then passages marked by hand. */
-export function redactions(review: Review, manualReason: string): RangeRequest[] {
-  const ranges: RangeRequest[] = [];
-  for (const finding of review.findings) {
-    if (stateOf(review, finding.id) === 'redact') {
-      ranges.push({ start: finding.start, end: finding.end, reason: finding.reason });
-    }
-  }
-  for (const range of review.manual) ranges.push({ start: range.start, end: range.end, reason: manualReason });
-  return ranges.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
 export type MarkKind = 'open' | 'redact' | 'keep' | 'manual';
