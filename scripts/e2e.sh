@@ -48,8 +48,10 @@ mkdir -p "$profile"
 export XDG_DATA_HOME="$profile/data" XDG_CONFIG_HOME="$profile/config" XDG_CACHE_HOME="$profile/cache"
 # ...and an empty workspace, which the desk journey creates.
 export VETTED_WORKSPACE="$output/workspace"
-# The native dialogs answer from this file (see src-tauri/src/dialogs.rs); journeys write it.
-export VETTED_E2E_PICK="$output/picks"
+# The native file dialogs answer from this file instead (see src-tauri/src/dialogs.rs); the
+# journeys write into it just before each dialog. Exported before tauri-driver starts, so the
+# app it launches inherits it.
+export VETTED_E2E_PICK="$output/dialog-answers"
 : >"$VETTED_E2E_PICK"
 # The pages journey generates its long PDF with reportlab from the project's venv.
 [ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
@@ -65,12 +67,15 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
 }
 
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
-wanted() { [ -z "${E2E_ONLY:-}" ] || [ "$E2E_ONLY" = "$1" ]; }
+# E2E_ONLY="desk admin" runs only the journeys named (in this order of the list below); a
+# journey may depend on the workspace an earlier one left (admin needs desk's users).
+wanted() { [ -z "${E2E_ONLY:-}" ] || [[ " $E2E_ONLY " == *" $1 "* ]]; }
 journey() {
   if wanted "$1"; then node "tests/e2e/$1.mjs" "$app" "$output"; fi
 }
 journey journey
 journey desk
+journey admin
 journey pages
 
 # The review and workflow journeys seed and check their workspaces with the CLI.

@@ -64,9 +64,18 @@ fn declarations() -> String {
         PreviewRange::decl(&config),
         ExportResultView::decl(&config),
         // audit
-
+        crate::audit::AuditEntryView::decl(&config),
+        crate::audit::ChainView::decl(&config),
+        crate::audit::AuditDocumentView::decl(&config),
+        crate::audit::RecordFormat::decl(&config),
+        crate::audit::RecordExportView::decl(&config),
+        crate::audit::LogExportView::decl(&config),
         // settings
-
+        crate::settings::UserRow::decl(&config),
+        crate::settings::RulesView::decl(&config),
+        crate::settings::RulePackView::decl(&config),
+        crate::settings::TermRuleView::decl(&config),
+        // settings::ReasonCodeView has the same shape as review's: declared once, above.
         // intake (watched folder, drag and drop, progress)
 
         // pages (PDF pages, photos)

@@ -127,6 +127,17 @@ impl Desk {
         work(workspace, session)
     }
 
+    /// Like [`Desk::with_session`], for the few core operations that change the open
+    /// workspace itself (editing its rule packs reloads the rules it scans with).
+    pub fn with_session_mut<R>(&self, work: impl FnOnce(&mut Workspace, &Session) -> Result<R>) -> Result<R> {
+        let mut state = self.lock();
+        let State { workspace, session } = &mut *state;
+        match (workspace.as_mut(), session.as_ref()) {
+            (Some(workspace), Some(session)) => work(workspace, session),
+            _ => Err(Error::new(ErrorKind::Authentication, "nobody is signed in")),
+        }
+    }
+
     fn dir(&self) -> Result<&Path> {
         self.dir.as_deref().ok_or_else(|| {
             Error::new(ErrorKind::Workspace, "no workspace directory: set VETTED_WORKSPACE or HOME")

@@ -13,6 +13,8 @@
 //! The webview gets Tauri's core defaults and nothing else (see `capabilities/default.json`),
 //! loads only the bundled UI under a strict CSP, and never reaches the network.
 
+mod access;
+pub mod audit;
 mod commands;
 pub mod desk;
 mod dialogs;
@@ -20,6 +22,7 @@ pub mod dto;
 pub mod error;
 pub mod pages;
 pub mod review;
+pub mod settings;
 pub mod signoff;
 pub mod workbench;
 
@@ -60,6 +63,21 @@ pub fn run() {
             commands::review::review_mark_area,
             commands::review::review_remove_mark,
             commands::review::review_reason_codes,
+            // audit
+            commands::audit::audit_documents,
+            commands::audit::audit_log,
+            commands::audit::audit_verify,
+            commands::audit::audit_export_record,
+            commands::audit::audit_export_log,
+            // settings
+            commands::settings::settings_users,
+            commands::settings::settings_disable_user,
+            commands::settings::settings_set_roles,
+            commands::settings::settings_rules,
+            commands::settings::settings_set_pack_enabled,
+            commands::settings::settings_add_terms,
+            commands::settings::settings_reason_codes,
+            commands::settings::settings_add_reason_code,
             commands::pages::pages_view,
             commands::pages::pages_original,
             commands::pages::pages_boxes,

@@ -15,8 +15,9 @@
 //! one lookup per character. Adjacent glyphs of one line are merged into one box, so a
 //! highlight is one rectangle per line, like a text selection, rather than one per glyph.
 //!
-//! Reading a document again for every request would cost as much as opening it, so the last
-//! few documents read are kept (see [`Pages`]). Like `desk` and `workbench`, this module knows
+//! Reading a document again for every request would cost as much as opening it, so the
+//! readings are kept: the quick check's by the `Workbench`, the last few workspace documents'
+//! here (see [`Pages`]). Like `desk` and `workbench`, this module knows
 //! nothing about Tauri.
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -28,8 +29,9 @@ use vetted_core::{Document, DocumentId, Format, HiddenKind, Layout, Origin, Rect
 use crate::desk::Desk;
 use crate::workbench::Workbench;
 
-/// Which document a page view is of: one opened for a quick check (its handle), or a
-/// workspace document (`"D3"`; its latest revision).
+/// Which document a page view is of: one opened for a quick check (its handle), a workspace
+/// document (`"D3"`; its latest revision), or the public version of one as its export would
+/// write it now (the redacted preview).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum PagesSource {
@@ -37,6 +39,9 @@ pub enum PagesSource {
     Bench(u32),
     /// A workspace document, such as `"D3"`.
     Desk(String),
+    /// The redacted preview of a workspace document, such as `"D3"`: the bytes
+    /// `Workspace::preview` makes in memory, which are what the export will write.
+    Preview(String),
 }
 
 /// How the document is drawn.
@@ -145,22 +150,23 @@ pub struct RangeBoxes {
     pub boxes: Vec<PageBox>,
 }
 
-/// How many documents' readings are kept: the one under review, the one before it, and room
-/// for a side-by-side view.
+/// How many workspace documents' readings are kept: the one under review, the one before it,
+/// and room for a side-by-side view.
 const KEPT: usize = 4;
 
-/// The documents read for the page view, most recently used first.
+/// The workspace documents read for the page view, most recently used first. (A quick-check
+/// document's reading is kept by the [`Workbench`] from the moment it is opened.)
 #[derive(Default)]
 pub struct Pages {
     kept: Mutex<Vec<(Key, Arc<Document>)>>,
 }
 
-/// A reading is valid as long as its bytes are the same: a quick-check handle never changes
-/// its bytes, and a workspace document's latest revision is named by its SHA-256.
+/// A workspace document's reading is valid as long as its latest revision is the same one,
+/// which its SHA-256 names.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Key {
-    Bench(u32),
-    Desk { document: DocumentId, sha256: String },
+struct Key {
+    document: DocumentId,
+    sha256: String,
 }
 
 impl Pages {
@@ -189,35 +195,41 @@ impl Pages {
                 let document: DocumentId = name.parse()?;
                 desk.with_session(|workspace, _| Ok(workspace.original(document)?.1))
             }
+            PagesSource::Preview(name) => {
+                let document: DocumentId = name.parse()?;
+                desk.with_session(|workspace, _| Ok(workspace.preview(document)?.export.bytes))
+            }
         }
     }
 
-    /// The reading of `source`, from the kept ones or read now (outside the lock: reading a
-    /// large PDF takes a while, and other documents' requests need not wait for it).
+    /// The reading of `source`. A quick-check document keeps its own; a workspace document's
+    /// is taken from the kept ones or read now (outside the lock: reading a large PDF takes a
+    /// while, and other documents' requests need not wait for it).
     fn document(&self, bench: &Workbench, desk: &Desk, source: &PagesSource) -> Result<Arc<Document>> {
-        let key = match source {
-            PagesSource::Bench(id) => Key::Bench(*id),
-            PagesSource::Desk(name) => {
+        let document: DocumentId = match source {
+            PagesSource::Bench(id) => return bench.document(*id),
+            PagesSource::Desk(name) => name.parse()?,
+            // Not kept: the preview changes with every decision, and is made again each time
+            // it is opened.
+            PagesSource::Preview(name) => {
                 let document: DocumentId = name.parse()?;
-                let sha256 = desk.with_session(|workspace, _| Ok(workspace.revision(document)?.sha256))?;
-                Key::Desk { document, sha256 }
+                return desk.with_session(|workspace, _| {
+                    let preview = workspace.preview(document)?;
+                    let read =
+                        ingest::read_as(&preview.export.bytes, preview.revision.format, workspace.limits())?;
+                    Ok(Arc::new(read))
+                });
             }
         };
+        let sha256 = desk.with_session(|workspace, _| Ok(workspace.revision(document)?.sha256))?;
+        let key = Key { document, sha256 };
         // Bound first, so the lock is released before `keep` takes it again.
         let found = self.lock().iter().find(|(k, _)| *k == key).map(|(_, d)| Arc::clone(d));
         if let Some(found) = found {
             self.keep(key, Arc::clone(&found));
             return Ok(found);
         }
-        let read = Arc::new(match &key {
-            Key::Bench(id) => {
-                let (format, bytes) = bench.original(*id)?;
-                ingest::read_as(&bytes, format, &vetted_core::Limits::default())?
-            }
-            Key::Desk { document, .. } => {
-                desk.with_session(|workspace, _| Ok(workspace.read_document(*document)?.1))?
-            }
-        });
+        let read = Arc::new(desk.with_session(|workspace, _| Ok(workspace.read_document(document)?.1))?);
         self.keep(key, Arc::clone(&read));
         Ok(read)
     }
@@ -369,7 +381,7 @@ fn grow(line: &mut PageBox, rect: &Rect) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vetted_core::{DocumentBuilder, HiddenItem, Location, PageGeometry};
+    use vetted_core::{DocumentBuilder, HiddenItem, Location, PageGeometry, ingest};
 
     fn rect(x: f32, y: f32, width: f32, height: f32) -> Rect {
         Rect { x, y, width, height }
@@ -533,6 +545,26 @@ mod tests {
             let boxes = pages.boxes(&bench, &desk, &source, &range).unwrap();
             assert_eq!(boxes[0].boxes.len(), 1, "{source:?}: {boxes:?}");
         }
+    }
+
+    #[test]
+    fn the_preview_source_gives_the_pages_of_the_public_version_as_the_export_will_write_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notice.pdf");
+        std::fs::write(&path, fixture("reportlab.pdf")).unwrap();
+        let (bench, pages) = (Workbench::default(), Pages::default());
+        let desk = Desk::new(Some(dir.path().join("workspace")));
+        desk.create("admin", "correct horse battery").unwrap();
+        desk.add_user("li", &["drafter".into()], "drafter passphrase").unwrap();
+        desk.sign_in("li", "drafter passphrase").unwrap();
+        desk.import(&path).unwrap();
+        let source = PagesSource::Preview("D1".into());
+        assert_eq!(pages.view(&bench, &desk, &source).unwrap().pages.len(), 2);
+        let bytes = pages.original(&bench, &desk, &source).unwrap();
+        // Even with nothing decided, the public version has lost the original's metadata.
+        assert_ne!(bytes, fixture("reportlab.pdf"));
+        let exported = desk.with_session(|workspace, _| Ok(workspace.preview("D1".parse()?)?.export.bytes));
+        assert_eq!(bytes, exported.unwrap());
     }
 
     #[test]

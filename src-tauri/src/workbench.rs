@@ -12,16 +12,20 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use vetted_core::{Error, ErrorKind, Format, Limits, Result, RuleSet, ingest, scan};
+use vetted_core::{Document, Error, ErrorKind, Format, Limits, Result, RuleSet, ingest, scan};
 
 use crate::dto::DocumentView;
 
-/// One opened file: the bytes that were scanned, which the page view (PDF pages, photos) draws.
+/// One opened file: the bytes that were scanned and their reading, for the page view (PDF
+/// pages, photos).
 struct OpenDocument {
     bytes: Vec<u8>,
     format: Format,
+    /// The reading of `bytes`, kept for the page view: reading a 300-page PDF again to find
+    /// where its findings are drawn would cost as much as opening it.
+    document: Arc<Document>,
 }
 
 /// The documents open in this run, shared by every command.
@@ -57,7 +61,8 @@ impl Workbench {
         state.next_id += 1;
         let id = state.next_id;
         let view = DocumentView::new(id, name, &document, &findings);
-        state.documents.insert(id, OpenDocument { bytes, format: document.format() });
+        let format = document.format();
+        state.documents.insert(id, OpenDocument { bytes, format, document: Arc::new(document) });
         Ok(view)
     }
 
@@ -75,6 +80,12 @@ impl Workbench {
         Ok((document.format, document.bytes.clone()))
     }
 
+    /// The reading of document `id`, as it was reviewed.
+    pub fn document(&self, id: u32) -> Result<Arc<Document>> {
+        let state = self.lock();
+        state.documents.get(&id).map(|d| Arc::clone(&d.document)).ok_or_else(|| unknown(id))
+    }
+
     /// The state, even if a panic in another command poisoned the lock: every update of it is
     /// a single insert, so it is never left half-changed.
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -82,7 +93,6 @@ impl Workbench {
     }
 }
 
-#[allow(dead_code)] // Used by the page view, like `OpenDocument`'s fields.
 fn unknown(id: u32) -> Error {
     Error::new(ErrorKind::NotFound, format!("no open document has handle {id}"))
 }

@@ -1,7 +1,7 @@
 // The second journey, in the real webview: first run on an empty workspace. The administrator
-// creates the workspace, adds a drafter and signs out; a wrong passphrase is refused with the
+// creates the workspace, adds a drafter (in the settings screen) and signs out; a wrong passphrase is refused with the
 // stable error code; the drafter signs in and sees the (empty) inbox with the import button,
-// and no user administration.
+// and no settings.
 //
 // Usage: node desk.mjs ABSOLUTE_APP_PATH OUTPUT_DIR  (VETTED_WORKSPACE names an empty
 // directory; scripts/e2e.sh sets it). Screenshots: OUTPUT_DIR/desk-NN-step.png.
@@ -43,15 +43,16 @@ try {
   await session.click('[data-testid=create-submit]');
   await session.waitFor('[data-testid=inbox]');
   assert.equal(await session.text('[data-testid=signed-in]'), 'Signed in as admin');
-  await session.waitFor('[data-testid=add-user]');
   assert.equal((await session.findAll('[data-testid=import]')).length, 0, 'an admin cannot import');
 
-  // 3. ...adds a drafter...
+  // 3. ...adds a drafter in the settings screen...
+  await session.click('[data-testid=nav-settings]');
+  await session.waitFor('[data-testid=add-user]');
   await session.type('[data-testid=new-user]', 'li');
   await session.click('[data-testid=add-user] input[data-role=drafter]');
   await session.type('[data-testid=new-passphrase]', 'drafter passphrase');
   await session.click('[data-testid=add-user-submit]');
-  await session.waitUntil('confirmation', () => session.text('[data-testid=user-added]'), 'li was added.');
+  await session.waitUntil('confirmation', () => session.text('[data-testid=settings-notice]'), 'li was added.');
   await step('user-added');
 
   // 4. ...and signs out: the sign-in form lists both users.
@@ -76,7 +77,7 @@ try {
   assert.equal(await session.text('[data-testid=signed-in]'), 'Signed in as li');
   await session.waitFor('[data-testid=import]');
   await session.waitFor('[data-testid=inbox-empty]');
-  assert.equal((await session.findAll('[data-testid=add-user]')).length, 0, 'a drafter cannot add users');
+  assert.equal((await session.findAll('[data-testid=nav-settings]')).length, 0, 'a drafter has no settings');
   await step('drafter-inbox');
 } finally {
   await session.end();

@@ -34,6 +34,7 @@ mkdirSync(outputDir, { recursive: true });
 // The small PDF: the reportlab fixture, whose page 1 holds "phone 13800138000".
 const small = join(outputDir, 'notice.pdf');
 copyFileSync(resolve(here, '..', 'data', 'reportlab.pdf'), small);
+const photo = resolve(here, '..', 'data', 'photo.jpg');
 const long = join(outputDir, 'long-300-pages.pdf');
 execFileSync(python, [join(here, 'make_long_pdf.py'), long, '300'], { stdio: 'inherit' });
 
@@ -74,15 +75,16 @@ async function step(session, name) {
   console.log(`e2e: pages ${name} ✓ (${path})`);
 }
 
-/** Drags the mouse from one point to another, in page points of page element `page`. */
-async function drag(session, page, from, to) {
+/** Drags the mouse between two points given in the units of the element `css` (PDF points
+ * of a page, pixels of a photo), whose size in those units is its `data-width-units`. */
+async function drag(session, css, from, to) {
   const [x0, y0, x1, y1] = await session.execute(
-    `const [n, a, b] = arguments;
-     const page = document.querySelector('[data-testid=page][data-page="' + n + '"]');
-     const p = page.getBoundingClientRect();
-     const s = p.width / Number(page.dataset.widthPt);
+    `const [css, a, b] = arguments;
+     const el = document.querySelector(css);
+     const p = el.getBoundingClientRect();
+     const s = p.width / Number(el.dataset.widthPt ?? el.dataset.widthPx);
      return [p.left + a[0] * s, p.top + a[1] * s, p.left + b[0] * s, p.top + b[1] * s].map(Math.round);`,
-    [page, from, to],
+    [css, from, to],
   );
   const move = (x, y, duration = 0) => ({ type: 'pointerMove', origin: 'viewport', x, y, duration });
   await session.call('POST', '/actions', {
@@ -94,6 +96,8 @@ async function drag(session, page, from, to) {
   });
   await session.call('DELETE', '/actions');
 }
+
+const areaCount = async (session) => (await session.findAll('[data-testid=area-list] li')).length;
 
 const metrics = { machine: execFileSync('uname', ['-srm'], { encoding: 'utf8' }).trim() };
 const session = await Session.start(driverUrl, application, [small]);
@@ -143,13 +147,13 @@ try {
   }
 
   // 4. An area drawn with the mouse, and one with the keyboard, are listed for redaction.
-  await drag(session, 1, [72, 150], [300, 200]);
-  await session.waitUntil('areas after a drag', async () => (await session.findAll('[data-testid=area-list] li')).length, 1);
+  await drag(session, '[data-testid=page][data-page="1"]', [72, 150], [300, 200]);
+  await session.waitUntil('areas after a drag', () => areaCount(session), 1);
   await session.keys('a');
   await session.waitFor('[data-testid=area-keyboard]');
   await session.keys('\uE014\uE014\uE015'); // right, right, down: moved
   await session.keys('\uE007'); // Enter
-  await session.waitUntil('areas after the keyboard', async () => (await session.findAll('[data-testid=area-list] li')).length, 2);
+  await session.waitUntil('areas after the keyboard', () => areaCount(session), 2);
   assert.equal((await session.findAll('[data-testid=page-area]')).length, 2, 'both areas are drawn on the page');
   await step(session, 'areas');
 
@@ -183,6 +187,15 @@ try {
   assert.ok(open.frames > 1, 'the window painted frames while the PDF was read and scanned');
   await step(session, 'long-first-page');
 
+  // The frame rate of the window doing nothing, for scale: on a loaded machine it is low
+  // whatever the page view does.
+  metrics.idleFps = await session.executeAsync(`
+    const done = arguments[arguments.length - 1];
+    let n = 0;
+    const t0 = performance.now();
+    const tick = (now) => (now - t0 < 1000 ? (n++, requestAnimationFrame(tick)) : done(n));
+    requestAnimationFrame(tick);`);
+
   // 6. Scrolling: three seconds of programmatic scrolling at 400 px a frame (about half a page);
   // the frame times say how smooth it is. Then the page reached is painted.
   const scroll = await session.executeAsync(`
@@ -213,6 +226,23 @@ try {
   metrics.canvases = await session.execute(`return document.querySelectorAll('[data-testid=pdf-pages] canvas').length;`);
   assert.ok(metrics.canvases <= 6, `only the pages in view and their neighbours have a canvas (${metrics.canvases})`);
   await step(session, 'long-scrolled');
+
+  // 7. A photo: the picture, its GPS position and EXIF fields, an area drawn on it; then the
+  // same in Chinese.
+  writeFileSync(picks, `${photo}\n`);
+  await session.click('[data-testid=open]');
+  await session.waitUntil('the photo is open', () => session.text('[data-testid=document-name]'), 'photo.jpg', 30000);
+  await session.waitUntil('the picture is decoded', () => session.execute(
+    `const img = document.querySelector('[data-testid=photo]'); return Boolean(img && img.complete && img.naturalWidth > 0);`), true);
+  assert.match(await session.text('[data-testid=photo-gps]'), /39\.904211° N, 116\.407394° E/);
+  assert.match(await session.text('[data-testid=photo-fields]'), /EXIF/);
+  await drag(session, '[data-testid=photo-frame]', [2, 2], [40, 30]);
+  await session.waitUntil('areas on the photo', () => areaCount(session), 1);
+  await step(session, 'photo');
+  await session.click('[data-testid=language] option[value=zh]');
+  await session.waitUntil('GPS in Chinese', async () => /北纬 39\.904211°，东经 116\.407394°/.test(await session.text('[data-testid=photo-gps]')), true);
+  await step(session, 'photo-zh');
+  await session.click('[data-testid=language] option[value=en]');
 } finally {
   await session.end();
 }

@@ -4,7 +4,8 @@
 // reviewer redacts with the keyboard, keeps a finding with a reason, marks a phrase by hand and
 // signs "review complete" (a wrong passphrase first: refused, nothing signed); the approver
 // reads the redacted preview side by side, approves with a comment and exports each through
-// the save dialog; the auditor verifies the chain and writes the review record. Along the way
+// the save dialog; the auditor verifies the chain on the audit screen and writes the review
+// record there. Along the way
 // the refusals are shown with their rule: the drafter may not approve what they drafted, and the
 // export is refused before approval. Independent tools check the exports: pdftotext for the
 // PDF (the kept passage is there, the redacted ones are not), python-docx for the DOCX.
@@ -146,6 +147,8 @@ async function exportTo(path) {
   return facts;
 }
 
+/** The head hash the audit screen shows, compared with the CLI's at the end. */
+let uiHead = null;
 const session = await Session.start(driverUrl, application, []);
 try {
   // 1. An empty workspace: the administrator creates it...
@@ -157,15 +160,17 @@ try {
   await session.click('[data-testid=create-submit]');
   await session.waitFor('[data-testid=inbox]');
 
-  // ...and adds one person per role. The drafter is also an approver (of other people's
-  // drafts), so that the refusal below is separation of duties, not a missing role.
+  // ...and adds one person per role in the settings. The drafter is also an approver (of
+  // other people's drafts), so that the refusal below is separation of duties, not a missing role.
+  await session.click('[data-testid=nav-settings]');
+  await session.waitFor('[data-testid=settings-users] [data-testid=add-user]');
   const people = [['dora', ['drafter', 'approver']], ['rita', ['reviewer']], ['alan', ['approver']], ['otto', ['auditor']]];
   for (const [name, roles] of people) {
     await session.type('[data-testid=new-user]', name);
     for (const role of roles) await session.click(`[data-testid=add-user] input[data-role=${role}]`);
     await session.type('[data-testid=new-passphrase]', passphrase(name));
     await session.click('[data-testid=add-user-submit]');
-    await session.waitUntil(`${name} added`, () => session.text('[data-testid=user-added]'), `${name} was added.`);
+    await session.waitUntil(`${name} added`, () => session.text('[data-testid=settings-notice]'), `${name} was added.`);
   }
   await step('users-added');
   await signOut();
@@ -247,6 +252,7 @@ try {
   await session.type('[data-testid=sign-passphrase]', 'not my passphrase');
   await session.keys('\uE007');
   await session.waitFor('[data-testid=sign-error][data-code=authentication]');
+  assert.equal(await session.text('[data-testid=sign-error]'), 'Wrong passphrase: nothing was signed.');
   await step('wrong-passphrase');
   await session.click('[data-testid=sign-cancel]');
   await stateIs('in_review');
@@ -275,6 +281,15 @@ try {
   // The redacted preview, side by side: the kept passage stays, the rest is gone.
   await session.click('[data-testid=preview-open]');
   await session.waitFor('[data-testid=preview]', 60000);
+  // First as pages: the original's with what goes highlighted, the public version's drawn by
+  // pdf.js from the preview's own bytes.
+  await session.waitFor('[data-testid=preview-original-pages] [data-testid=pdf-pages][data-first-page-ms]', 30000);
+  await session.waitFor('[data-testid=preview-redacted-pages] [data-testid=pdf-pages][data-first-page-ms]', 30000);
+  await session.waitFor('[data-testid=preview-original-pages] [data-testid=page-highlight]');
+  await step('preview-pages');
+  // Then as text, read back by the core's reader.
+  await session.click('[data-testid=preview-view-text]');
+  await session.waitFor('[data-testid=preview-redacted]');
   const original = await session.text('[data-testid=preview-original]');
   const redacted = await session.text('[data-testid=preview-redacted]');
   assert.match(original, /95837部队/);
@@ -307,21 +322,34 @@ try {
   await session.click('[data-testid=export-close]');
   await signOut();
 
-  // 6. The auditor: read-only in the panel (told why), then the chain is verified and the
-  // review record written. The audit screen is another branch's; until it is merged here,
-  // these two steps use the CLI on the same workspace.
+  // 6. The auditor: read-only in the panel (told why); on the audit screen the chain verifies,
+  // with its head hash, and D1's review record is written as CSV through the save dialog.
   await signIn('otto');
   await open('D1');
   assert.equal(await ruleOf('approve'), 'oversight_role');
-  await step('auditor');
+  await session.click('[data-testid=language] option[value=zh]');
+  await session.waitUntil('the panel in Chinese', () => session.text('[data-testid=sign-off-state]'), '已导出');
+  await step('auditor-chinese');
+  await session.click('[data-testid=language] option[value=en]');
+  await session.click('[data-testid=nav-audit]');
+  await session.click('[data-testid=audit-verify]');
+  await session.waitFor('[data-testid=audit-chain][data-intact=true]');
+  uiHead = await session.text('[data-testid=audit-head]');
+  await session.click('[data-testid=audit-scope] option[value=D1]');
+  await session.waitFor('[data-testid=audit-export-csv]');
+  pickNext(REPORT);
+  await session.click('[data-testid=audit-export-csv]');
+  await session.waitFor('[data-testid=audit-exported]');
+  await step('audit');
 } finally {
   await session.end();
 }
 
+// The CLI, on the same workspace, agrees with the audit screen; the record names everyone.
 const env = { ...process.env, VETTED_WORKSPACE: workspace };
 const chain = JSON.parse(execFileSync(cli, ['audit', 'verify', '--json'], { env, encoding: 'utf8' }));
 assert.equal(chain.status, 'intact', JSON.stringify(chain));
-execFileSync(cli, ['audit', 'report', 'D1', '--out', REPORT], { env });
+assert.equal(chain.head, uiHead, 'the CLI and the audit screen report the same head hash');
 const record = readFileSync(REPORT, 'utf8');
 for (const who of ['dora', 'rita', 'alan']) assert.ok(record.includes(who), `the record names ${who}`);
 

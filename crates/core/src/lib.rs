@@ -65,3 +65,4 @@ pub use workflow::{
     MarkTarget, Preview, ReasonCode, Refusal, RefusalRule, ReviewedFinding, Revision, Role, Selection,
     Session, SignOff, SignOffAction, SignOffKind, SignOffOptions, UserInfo, Workspace, default_workspace_dir,
 };
+pub use workflow::{RulePack, TermRule};

@@ -5,8 +5,10 @@
 //! Commands are `async` so that Tauri runs them off the main thread: reading and scanning a
 //! large file, or waiting on a dialog, never freezes the window.
 
+pub mod audit;
 pub mod pages;
 pub mod review;
+pub mod settings;
 pub mod signoff;
 
 use tauri::{AppHandle, State};

@@ -8,6 +8,10 @@ import type {
   PagesSource, PagesView, PreviewView, RangeBoxes, ReasonCodeView, ReviewProgress, ReviewView, SignOffView,
   SignRequest, UserView,
 } from './ipc/types';
+import type {
+  AuditDocumentView, AuditEntryView, ChainView, LogExportView, RecordExportView, RecordFormat,
+} from './ipc/types';
+import type { RulesView, UserRow } from './ipc/types';
 
 /** A failed command: `code` is the core's stable `ErrorKind` code, or `internal` when the
  * shell itself failed (a command missing from this build, a panic). */
@@ -140,6 +144,76 @@ export function reviewRemoveMark(document: string, mark: number): Promise<Review
 /** The workspace's reason codes. */
 export function reviewReasonCodes(): Promise<ReasonCodeView[]> {
   return call('review_reason_codes');
+}
+
+// — audit —
+
+/** The documents whose timeline the audit screen can show (auditors and administrators). */
+export function auditDocuments(): Promise<AuditDocumentView[]> {
+  return call('audit_documents');
+}
+
+/** The audit log, oldest first: all of it, or the timeline of `document` (such as `D1`). */
+export function auditLog(document: string | null): Promise<AuditEntryView[]> {
+  return call('audit_log', { document });
+}
+
+/** Recomputes the whole hash chain and checks every stored original. */
+export function auditVerify(): Promise<ChainView> {
+  return call('audit_verify');
+}
+
+/** Asks where to save, then writes the review record of `document`; `null` when cancelled. */
+export function auditExportRecord(document: string, format: RecordFormat): Promise<RecordExportView | null> {
+  return call('audit_export_record', { document, format });
+}
+
+/** Asks where to save, then writes the audit log (all, or `document`'s) as CSV; `null` when
+ * cancelled. */
+export function auditExportLog(document: string | null): Promise<LogExportView | null> {
+  return call('audit_export_log', { document });
+}
+
+// — settings —
+
+/** Every user, disabled ones included (administrators). */
+export function settingsUsers(): Promise<UserRow[]> {
+  return call('settings_users');
+}
+
+/** Disables a user: they can no longer sign in; their history stays. */
+export function settingsDisableUser(name: string): Promise<void> {
+  return call('settings_disable_user', { name });
+}
+
+/** Replaces a user's roles. */
+export function settingsSetRoles(name: string, roles: string[]): Promise<void> {
+  return call('settings_set_roles', { name, roles });
+}
+
+/** The rule packs in effect. */
+export function settingsRules(): Promise<RulesView> {
+  return call('settings_rules');
+}
+
+/** Enables or disables a rule pack; the next import scans accordingly. */
+export function settingsSetPackEnabled(pack: string, enabled: boolean): Promise<void> {
+  return call('settings_set_pack_enabled', { pack, enabled });
+}
+
+/** Adds terms to a term rule; resolves to how many were new. */
+export function settingsAddTerms(rule: string, terms: string[]): Promise<number> {
+  return call('settings_add_terms', { rule, terms });
+}
+
+/** The reason codes reviewers choose from. */
+export function settingsReasonCodes(): Promise<ReasonCodeView[]> {
+  return call('settings_reason_codes');
+}
+
+/** Adds a reason code with its Chinese and English labels. */
+export function settingsAddReasonCode(code: string, zh: string, en: string): Promise<void> {
+  return call('settings_add_reason_code', { code, zh, en });
 }
 
 // — pages (PDF pages, photos) —

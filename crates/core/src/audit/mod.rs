@@ -10,6 +10,7 @@
 //! entry that no longer matches. The head hash and entry count it reports are a figure an
 //! auditor writes down: truncating the log's tail is detected by comparing against it.
 
+mod log_csv;
 pub(crate) mod report;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};

@@ -182,7 +182,7 @@ pub(crate) fn to_csv(record: &ReviewRecord) -> String {
     out
 }
 
-fn csv_cell(cell: &str) -> String {
+pub(super) fn csv_cell(cell: &str) -> String {
     // A leading = + - @ makes a spreadsheet run the cell as a formula; an apostrophe defuses it
     // (the record holds text written by users and by the documents under review).
     let defused = if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell.to_string() };

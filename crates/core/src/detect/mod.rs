@@ -25,6 +25,7 @@ mod tests;
 pub use finding::{Finding, Severity};
 pub use pack::{MosaicConfig, PackInfo};
 pub use rules::RuleSet;
+pub(crate) use rules::builtin_files;
 
 use crate::document::Document;
 

@@ -30,6 +30,12 @@ const BUILTIN_LEXICONS: &[(&str, &str)] = &[
     ("public_coordinates.txt", include_str!("../../../../assets/rules/public_coordinates.txt")),
 ];
 
+/// Every built-in file — the packs, then the lexicons they name — as `(file name, text)`: what
+/// a workspace writes into its own rule directory the first time an administrator edits a rule.
+pub(crate) fn builtin_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    BUILTIN_PACKS.iter().chain(BUILTIN_LEXICONS).copied()
+}
+
 /// A compiled set of rule packs.
 ///
 /// Build it once ([`RuleSet::builtin`] or [`RuleSet::load_dir`]) and scan any number of
@@ -164,6 +170,21 @@ impl RuleSet {
             packs.push(pack::parse(&name, &text, &lexicon)?);
         }
         RuleSet::compile(packs)
+    }
+
+    /// Compiles the packs in `packs` — `(file name, TOML)`, in the order given — resolving each
+    /// lexicon file name with `lexicon`. The workspace uses this to check an edited pack
+    /// together with the unchanged ones *before* the edit reaches the rule directory.
+    pub(crate) fn load_texts(
+        packs: &[(String, String)],
+        lexicon: &dyn Fn(&str) -> Result<String>,
+    ) -> Result<RuleSet> {
+        if packs.is_empty() {
+            return Err(Error::new(ErrorKind::Rules, "no rule pack"));
+        }
+        let parsed =
+            packs.iter().map(|(file, text)| pack::parse(file, text, lexicon)).collect::<Result<_>>()?;
+        RuleSet::compile(parsed)
     }
 
     /// The packs loaded, in order, enabled or not.

@@ -9,6 +9,7 @@
 
 mod documents;
 mod mosaic;
+mod rules;
 mod signoff;
 mod users;
 
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use documents::{Decision, FindingStatus, ImportOutcome, Mark, MarkTarget, ReviewedFinding, Selection};
+pub use rules::{RulePack, TermRule};
 pub use signoff::{
     ActionCheck, ExportRecord, Preview, Refusal, RefusalRule, SignOff, SignOffAction, SignOffKind,
     SignOffOptions,
@@ -207,15 +209,7 @@ impl Workspace {
     }
 
     fn from_store(store: Store) -> Result<Workspace> {
-        let rules_dir = store.dir().join("rules");
-        let (rules, rules_source) = if rules_dir.is_dir() {
-            (
-                RuleSet::load_dir(&rules_dir)?,
-                format!("rules directory (sha256 {})", rules_fingerprint(&rules_dir)?),
-            )
-        } else {
-            (RuleSet::builtin()?, "built-in rules".to_string())
-        };
+        let (rules, rules_source) = rules::load(store.dir())?;
         Ok(Workspace { store, rules, rules_source, limits: Limits::default(), scanner: scan })
     }
 

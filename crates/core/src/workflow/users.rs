@@ -374,6 +374,54 @@ impl Workspace {
         Ok(())
     }
 
+    /// Replaces the roles of user `name` (admin only, audited). Refused when it would leave the
+    /// workspace without an enabled administrator: nobody could then add users or fix roles.
+    /// Giving a user the roles they have changes and records nothing.
+    pub fn set_roles(&self, session: &Session, name: &str, roles: &[Role]) -> Result<()> {
+        let tx = self.store().write()?;
+        let actor = acting(&tx, session)?;
+        actor.require(Role::Admin, "change roles")?;
+        let mut roles = roles.to_vec();
+        roles.sort();
+        roles.dedup();
+        if roles.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidInput, format!("user {name} needs at least one role")));
+        }
+        let user: Option<(i64, bool)> = tx
+            .query_row("SELECT id, disabled FROM users WHERE name = ?1", [name], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .optional()?;
+        let Some((id, disabled)) = user else {
+            return Err(Error::new(ErrorKind::NotFound, format!("no user named {name}")));
+        };
+        let before = roles_of(&tx, id)?;
+        if before == roles {
+            return Ok(());
+        }
+        if !disabled && before.contains(&Role::Admin) && !roles.contains(&Role::Admin) {
+            let other_admins: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM users JOIN user_roles ON user_roles.user_id = users.id
+                 WHERE user_roles.role = 'admin' AND users.disabled = 0 AND users.id <> ?1",
+                [id],
+                |row| row.get(0),
+            )?;
+            if other_admins == 0 {
+                return Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    format!("{name} is the last administrator: make someone else an administrator first"),
+                ));
+            }
+        }
+        tx.execute("DELETE FROM user_roles WHERE user_id = ?1", [id])?;
+        for role in &roles {
+            tx.execute("INSERT INTO user_roles (user_id, role) VALUES (?1, ?2)", params![id, role.as_str()])?;
+        }
+        log(&tx, &actor.name, "roles_changed", None, json!({ "user": name, "from": before, "to": roles }))?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Changes the signed-in user's own passphrase, which must be given again: a session left
     /// open on a shared workstation is not enough to take over the account.
     pub fn change_passphrase(&self, session: &Session, current: &str, new: &str) -> Result<()> {
@@ -430,5 +478,53 @@ mod tests {
         check(7, 16);
         check(8, 30);
         check(1000, 30);
+    }
+
+    const PASS: &str = "correct horse battery";
+
+    #[test]
+    fn an_admin_changes_roles_and_the_change_is_audited_and_takes_effect_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::create(dir.path(), "admin", PASS).unwrap();
+        let admin = ws.sign_in("admin", PASS).unwrap();
+        ws.add_user(&admin, "li", &[Role::Drafter], PASS).unwrap();
+        let li = ws.sign_in("li", PASS).unwrap();
+        ws.set_roles(&admin, "li", &[Role::Reviewer, Role::Auditor, Role::Reviewer]).unwrap();
+        let roles = ws.users().unwrap().into_iter().find(|u| u.name == "li").unwrap().roles;
+        assert_eq!(roles, [Role::Reviewer, Role::Auditor]);
+        // The session signed in before the change acts with the new roles.
+        let error = ws.import(&li, "a.txt", b"hello", None).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Forbidden);
+        let log = ws.audit_log(None).unwrap();
+        let entry = log.iter().rev().find(|e| e.action != "refused").unwrap().clone();
+        assert_eq!(entry.action, "roles_changed");
+        assert_eq!(
+            entry.payload,
+            json!({ "user": "li", "from": ["drafter"], "to": ["reviewer", "auditor"] })
+        );
+        // The same roles again record nothing.
+        ws.set_roles(&admin, "li", &[Role::Auditor, Role::Reviewer]).unwrap();
+        assert_eq!(ws.audit_log(None).unwrap().len(), log.len());
+    }
+
+    #[test]
+    fn role_changes_are_refused_when_they_cannot_stand() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::create(dir.path(), "admin", PASS).unwrap();
+        let admin = ws.sign_in("admin", PASS).unwrap();
+        ws.add_user(&admin, "li", &[Role::Drafter], PASS).unwrap();
+        let li = ws.sign_in("li", PASS).unwrap();
+        let check = |session: &Session, name: &str, roles: &[Role], kind: ErrorKind| {
+            let error = ws.set_roles(session, name, roles).unwrap_err();
+            assert_eq!(error.kind(), kind, "{name} {roles:?}: {error}");
+        };
+        check(&admin, "admin", &[Role::Auditor], ErrorKind::InvalidInput);
+        check(&admin, "li", &[], ErrorKind::InvalidInput);
+        check(&admin, "nobody", &[Role::Drafter], ErrorKind::NotFound);
+        check(&li, "li", &[Role::Admin], ErrorKind::Forbidden);
+        // With a second administrator, the first may step down.
+        ws.set_roles(&admin, "li", &[Role::Admin]).unwrap();
+        ws.set_roles(&admin, "admin", &[Role::Auditor]).unwrap();
+        check(&li, "li", &[Role::Drafter], ErrorKind::InvalidInput);
     }
 }

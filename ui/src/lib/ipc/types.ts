@@ -593,7 +593,172 @@ exportedAt: string,
  */
 verification: VerificationView, };
 
-export type PagesSource = { "bench": number } | { "desk": string };
+export type AuditEntryView = { 
+/**
+ * Position in the log, from 1.
+ */
+seq: number, 
+/**
+ * When (UTC, RFC 3339).
+ */
+time: string, 
+/**
+ * Who.
+ */
+actor: string, 
+/**
+ * What, as the core's stable snake_case action name (`import`, `approve`, ...).
+ */
+action: string, 
+/**
+ * The document it concerns (`D3`), if any.
+ */
+document: string | null, 
+/**
+ * The details, as compact JSON (empty when there are none).
+ */
+details: string, 
+/**
+ * The entry's hash, lowercase hex.
+ */
+hash: string, };
+
+export type ChainView = { 
+/**
+ * True when every entry and every stored original matches.
+ */
+intact: boolean, 
+/**
+ * How many entries the log holds (when intact).
+ */
+entries: number, 
+/**
+ * The last entry's hash (when intact): the figure an auditor writes down.
+ */
+head: string, 
+/**
+ * The first entry that does not match, if the log itself is broken.
+ */
+brokenAt: number | null, 
+/**
+ * What does not match, for people (empty when intact).
+ */
+problem: string, };
+
+export type AuditDocumentView = { 
+/**
+ * The document, as `D3`.
+ */
+document: string, 
+/**
+ * Its latest revision's file name.
+ */
+fileName: string, 
+/**
+ * Its latest revision's state.
+ */
+state: string, };
+
+export type RecordFormat = "docx" | "csv";
+
+export type RecordExportView = { 
+/**
+ * Where it was written.
+ */
+path: string, 
+/**
+ * The document.
+ */
+document: string, };
+
+export type LogExportView = { 
+/**
+ * Where it was written.
+ */
+path: string, 
+/**
+ * How many entries it holds.
+ */
+entries: number, };
+
+export type UserRow = { 
+/**
+ * The user name.
+ */
+name: string, 
+/**
+ * Their roles, lowercase.
+ */
+roles: Array<string>, 
+/**
+ * True when they may no longer sign in.
+ */
+disabled: boolean, };
+
+export type RulesView = { 
+/**
+ * True while the workspace scans with the built-in packs (no rule directory yet; the
+ * first change writes one).
+ */
+builtin: boolean, 
+/**
+ * What the audit log records the scans were made with.
+ */
+source: string, 
+/**
+ * Every pack, enabled or not, in load order.
+ */
+packs: Array<RulePackView>, };
+
+export type RulePackView = { 
+/**
+ * Its id (`classification`).
+ */
+id: string, 
+/**
+ * Its file in the rule directory.
+ */
+file: string, 
+/**
+ * Its name in Chinese.
+ */
+nameZh: string, 
+/**
+ * Its name in English.
+ */
+nameEn: string, 
+/**
+ * Whether its rules run.
+ */
+enabled: boolean, 
+/**
+ * How many rules it declares.
+ */
+rules: number, 
+/**
+ * Its rules that match terms, to which terms can be added.
+ */
+termRules: Array<TermRuleView>, };
+
+export type TermRuleView = { 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * What it finds, in Chinese.
+ */
+descriptionZh: string, 
+/**
+ * What it finds, in English.
+ */
+descriptionEn: string, 
+/**
+ * How many terms it has.
+ */
+terms: number, };
+
+export type PagesSource = { "bench": number } | { "desk": string } | { "preview": string };
 
 export type PagesLayout = "pages" | "image" | "flow";
 
