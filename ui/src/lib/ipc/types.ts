@@ -758,6 +758,86 @@ descriptionEn: string,
  */
 terms: number, };
 
+export type ArrivalView = { 
+/**
+ * The file name.
+ */
+fileName: string, 
+/**
+ * `"folder"` (the inbox folder) or `"drop"` (dropped on the window).
+ */
+source: string, 
+/**
+ * `"imported"`, `"already_imported"` or `"failed"`.
+ */
+outcome: string, 
+/**
+ * The document (`D3`), when imported or recognized.
+ */
+document: string | null, 
+/**
+ * Its revision, when imported or recognized.
+ */
+revision: number | null, 
+/**
+ * How many findings the scan recorded, when imported.
+ */
+findings: number | null, 
+/**
+ * Why it failed, as the core's stable error code (`malformed`...), for the UI to translate.
+ */
+code: string | null, 
+/**
+ * Why it failed, for people.
+ */
+reason: string | null, 
+/**
+ * When, in milliseconds since 1970 (the UI formats it in the reader's time zone).
+ */
+atMs: number, };
+
+export type InboxFolderView = { 
+/**
+ * The folder, when an admin set one.
+ */
+folder: string | null, 
+/**
+ * Why files in the folder are not imported right now, as a stable code: `"no_folder"`,
+ * `"not_a_drafter"` (the signed-in user may not import) or `"error"` (the last sweep
+ * failed); `None` while files are being imported.
+ */
+paused: string | null, 
+/**
+ * The last problem, for people (with `paused = "error"`).
+ */
+error: string | null, 
+/**
+ * When the folder was last swept, in milliseconds since 1970.
+ */
+lastSweepMs: number | null, 
+/**
+ * Files seen in the folder that are not complete yet.
+ */
+waiting: number, };
+
+export type Progress = { 
+/**
+ * What kind of work: `import`, `scan`, `export`, `open`...
+ */
+task: string, 
+/**
+ * Steps done so far.
+ */
+done: number, 
+/**
+ * Steps in all; the work is over when `done == total`.
+ */
+total: number, 
+/**
+ * What is being worked on now (a file name), for people; may be empty.
+ */
+label: string, };
+
 export type PagesSource = { "bench": number } | { "desk": string } | { "preview": string };
 
 export type PagesLayout = "pages" | "image" | "flow";
