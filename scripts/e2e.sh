@@ -85,38 +85,29 @@ journey admin
 cargo build --locked -p vetted >&2
 export VETTED_CLI="$root/target/debug/vetted"
 
-if wanted review; then
-  # The review journey works on a workspace of its own, seeded by the journey with the CLI.
-  # tauri-driver hands its environment to the app it starts, so a second driver, on the next
-  # ports, serves that workspace.
-  review_port=$((port + 2))
-  VETTED_WORKSPACE="$output/review-workspace" \
-    tauri-driver --port "$review_port" --native-port "$((review_port + 1))" >"$output/tauri-driver-review.log" 2>&1 &
+# Runs journey $1 against a tauri-driver of its own on port $2, whose app gets the environment
+# assignments that follow (tauri-driver hands its environment to the app it starts): a journey
+# that seeds a workspace of its own, with the CLI, does not disturb the others'.
+isolated_journey() {
+  local name=$1 own_port=$2
+  shift 2
+  wanted "$name" || return 0
+  env "$@" tauri-driver --port "$own_port" --native-port "$((own_port + 1))" >"$output/tauri-driver-$name.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$review_port/status" >/dev/null && break; sleep 0.2; done
-  curl -sf "http://127.0.0.1:$review_port/status" >/dev/null || {
-    echo "e2e: the review journey's tauri-driver did not become ready (see $output/tauri-driver-review.log)" >&2
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$own_port/status" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$own_port/status" >/dev/null || {
+    echo "e2e: the $name journey's tauri-driver did not become ready (see $output/tauri-driver-$name.log)" >&2
     exit 1
   }
-  E2E_DRIVER_URL="http://127.0.0.1:$review_port" VETTED_WORKSPACE="$output/review-workspace" \
-    node tests/e2e/review.mjs "$app" "$output"
-fi
+  env "$@" E2E_DRIVER_URL="http://127.0.0.1:$own_port" node "tests/e2e/$name.mjs" "$app" "$output"
+}
 
-if wanted workflow; then
-  # The whole workflow from an empty workspace to verified exports, with its own workspace and
-  # dialog answers (VETTED_E2E_PICK: the journey writes the path each dialog returns), so a third
-  # driver serves it. The DOCX export is read back with python-docx from the project venv.
-  [ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
-  workflow_port=$((port + 4))
-  workflow_env=(VETTED_WORKSPACE="$output/workflow-workspace" VETTED_E2E_PICK="$output/workflow-picks")
-  env "${workflow_env[@]}" \
-    tauri-driver --port "$workflow_port" --native-port "$((workflow_port + 1))" >"$output/tauri-driver-workflow.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$workflow_port/status" >/dev/null && break; sleep 0.2; done
-  curl -sf "http://127.0.0.1:$workflow_port/status" >/dev/null || {
-    echo "e2e: the workflow journey's tauri-driver did not become ready (see $output/tauri-driver-workflow.log)" >&2
-    exit 1
-  }
-  env "${workflow_env[@]}" E2E_DRIVER_URL="http://127.0.0.1:$workflow_port" \
-    node tests/e2e/workflow.mjs "$app" "$output"
-fi
+isolated_journey review $((port + 2)) VETTED_WORKSPACE="$output/review-workspace"
+# The whole workflow from an empty workspace to verified exports, with its own dialog answers
+# (the journey writes the path each dialog returns). The DOCX export is read back with
+# python-docx from the project venv.
+isolated_journey workflow $((port + 4)) \
+  VETTED_WORKSPACE="$output/workflow-workspace" VETTED_E2E_PICK="$output/workflow-picks"
+# Every main screen in both languages, on the sample drafts (scripts/screenshots.sh copies
+# them into docs/screenshots/).
+isolated_journey screens $((port + 6)) VETTED_WORKSPACE="$output/screens-workspace"

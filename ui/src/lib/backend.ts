@@ -264,6 +264,8 @@ export function onDragOver(handler: (over: boolean) => void): Promise<UnlistenFn
   return getCurrentWebview().onDragDropEvent((event) => {
     handler(event.payload.type === 'enter' || event.payload.type === 'over');
   });
+}
+
 // — pages (PDF pages, photos) —
 
 /** The page sizes of a PDF (or the size and metadata of a photo), before any page is drawn. */
