@@ -16,6 +16,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session, screenshot } from './webdriver.mjs';
+import { signIn, signOut } from './steps.mjs';
 
 const [application, outputDir] = process.argv.slice(2);
 if (!application || !outputDir) {
@@ -45,18 +46,7 @@ async function step(name) {
   console.log(`e2e: admin ${name} ✓ (${path})`);
 }
 
-async function signIn(name, passphrase) {
-  await session.waitFor('[data-testid=sign-in-submit]');
-  await session.click(`[data-testid=user] option[value="${name}"]`);
-  await session.type('[data-testid=passphrase]', passphrase);
-  await session.click('[data-testid=sign-in-submit]');
-  await session.waitUntil('signed in', () => session.text('[data-testid=signed-in]'), `Signed in as ${name}`);
-}
 
-async function signOut() {
-  await session.click('[data-testid=sign-out]');
-  await session.waitFor('[data-testid=sign-in-submit]');
-}
 
 const attribute = (css, name) =>
   session.execute(`return document.querySelector(arguments[0])?.getAttribute(arguments[1]) ?? null;`, [css, name]);
@@ -74,7 +64,7 @@ try {
   await session.click('[data-testid=language] option[value=en]');
 
   // 1. The administrator's settings.
-  await signIn('admin', 'correct horse battery');
+  await signIn(session, 'admin', 'correct horse battery');
   await session.click('[data-testid=nav-settings]');
   await session.waitFor('[data-testid=settings-users] tr[data-user=admin]');
   await addUser('wang', ['reviewer'], 'reviewer passphrase');
@@ -118,7 +108,7 @@ try {
   await session.click('[data-testid=language] option[value=en]');
 
   // The disabled user can no longer sign in.
-  await signOut();
+  await signOut(session);
   const users = await session.execute(
     `return [...document.querySelectorAll('[data-testid=user] option')].map((o) => o.value);`,
   );
@@ -127,7 +117,7 @@ try {
   // 2. The drafter imports a draft with the new term and an e-mail address.
   const draft = join(outputDir, 'redstar-plan.txt');
   writeFileSync(draft, '红星项目下月启动，联系人 li@example.com。\n');
-  await signIn('li', 'drafter passphrase');
+  await signIn(session, 'li', 'drafter passphrase');
   answerDialogs(draft);
   await session.click('[data-testid=import]');
   let row = null;
@@ -149,10 +139,10 @@ try {
   await session.click('[data-testid=nav-audit]');
   await session.waitFor('[data-testid=audit-forbidden]');
   await step('drafter-audit-refused');
-  await signOut();
+  await signOut(session);
 
   // 3. The auditor verifies the chain and exports the review record.
-  await signIn('otto', 'auditor passphrase');
+  await signIn(session, 'otto', 'auditor passphrase');
   await session.click('[data-testid=nav-audit]');
   await session.waitFor('[data-testid=audit-table]');
   await session.click('[data-testid=audit-verify]');

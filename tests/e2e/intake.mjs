@@ -15,6 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session, screenshot } from './webdriver.mjs';
+import { signIn, signOut } from './steps.mjs';
 
 const [application, outputDir] = process.argv.slice(2);
 const picks = process.env.VETTED_E2E_PICK;
@@ -38,24 +39,13 @@ async function step(name) {
   console.log(`e2e: intake ${name} ✓ (${path})`);
 }
 
-async function signIn(user, passphrase) {
-  // The user list arrives with the desk status: wait for it rather than for the form alone.
-  await session.waitFor(`[data-testid=user] option[value=${user}]`);
-  await session.click(`[data-testid=user] option[value=${user}]`);
-  await session.type('[data-testid=passphrase]', passphrase);
-  await session.click('[data-testid=sign-in-submit]');
-  // Generous: the passphrase hash is deliberately slow, and the machine may be busy.
-  await session.waitFor('[data-testid=inbox], [data-testid=error]', 60000);
-  const refused = await session.findAll('[data-testid=error]');
-  if (refused.length > 0) throw new Error(`sign-in as ${user} failed: ${await session.text('[data-testid=error]')}`);
-}
 
 try {
   await session.waitFor('[data-testid=sign-in-submit]');
   await session.click('[data-testid=language] option[value=en]');
 
   // 1. The administrator chooses the inbox folder in Settings.
-  await signIn('admin', 'correct horse battery');
+  await signIn(session, 'admin', 'correct horse battery');
   await session.click('[data-testid=nav-settings]');
   await session.waitFor('[data-testid=inbox-folder-none]');
   writeFileSync(picks, `${folder}\n`);
@@ -69,7 +59,7 @@ try {
   await session.click('[data-testid=sign-out]');
 
   // 3. The drafter signs in; a good and a broken file are copied into the folder.
-  await signIn('li', 'drafter passphrase');
+  await signIn(session, 'li', 'drafter passphrase');
   await session.waitFor('[data-testid=arrivals-status][data-paused=""]', 15000);
   copyFileSync(join(here, 'data/notice.txt'), join(folder, 'notice.txt'));
   writeFileSync(join(folder, 'broken.pdf'), '%PDF-1.7\nnot a PDF body\n');

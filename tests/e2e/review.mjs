@@ -14,6 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session, screenshot } from './webdriver.mjs';
+import { signIn, signOut } from './steps.mjs';
 
 const [application, outputDir] = process.argv.slice(2);
 const workspace = process.env.VETTED_WORKSPACE;
@@ -88,13 +89,6 @@ const SELECT_PHRASE = `
   }
   return null;`;
 
-async function signIn(user) {
-  await session.waitFor('[data-testid=sign-in-submit]');
-  await session.click(`[data-testid=user] option[value=${user}]`);
-  await session.type('[data-testid=passphrase]', `pass-${user}`);
-  await session.click('[data-testid=sign-in-submit]');
-  await session.waitFor('[data-testid=inbox]');
-}
 
 async function open(document, shown = '[data-testid=text]') {
   await session.click(`[data-testid=open-${document}]`);
@@ -110,7 +104,7 @@ try {
   await session.click('[data-testid=language] option[value=en]');
 
   // 1. The reviewer signs in and opens D1: its text, four open findings highlighted, the legend.
-  await signIn('rita');
+  await signIn(session, 'rita', 'pass-rita');
   await open('D1');
   assert.equal(await session.text('[data-testid=review-heading]'), 'D1 · revision 1');
   assert.match(await session.text('[data-testid=text]'), /95837部队将于下月在军事管理区举办开放日/);
@@ -230,7 +224,7 @@ try {
 
   // 9. An approver sees the review read-only, told why.
   await session.click('[data-testid=sign-out]');
-  await signIn('alex');
+  await signIn(session, 'alex', 'pass-alex');
   await open('D1');
   await session.waitFor('[data-testid=read-only][data-reason=not_reviewer]');
   assert.match(await session.text('[data-testid=read-only]'), /only reviewers decide findings/);

@@ -14,6 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session, screenshot } from './webdriver.mjs';
+import { signIn, signOut } from './steps.mjs';
 
 const [application, outputDir] = process.argv.slice(2);
 const { VETTED_WORKSPACE: workspace, VETTED_CLI: cli } = process.env;
@@ -73,18 +74,7 @@ async function language(lang) {
   await session.waitUntil(`the page in ${lang}`, () => session.execute('return document.documentElement.lang;'), lang === 'zh' ? 'zh-Hans' : 'en');
 }
 
-async function signIn(user) {
-  await session.waitFor('[data-testid=sign-in-submit]');
-  await session.click(`[data-testid=user] option[value=${user}]`);
-  await session.type('[data-testid=passphrase]', passphrase(user));
-  await session.click('[data-testid=sign-in-submit]');
-  await session.waitFor('[data-testid=signed-in]');
-}
 
-async function signOut() {
-  await session.click('[data-testid=sign-out]');
-  await session.waitFor('[data-testid=sign-in-submit]');
-}
 
 async function open(document) {
   await session.click('[data-testid=nav-inbox]');
@@ -103,7 +93,7 @@ try {
     await photograph(lang, 'sign-in');
 
     // The reviewer: the inbox, then each kind of document under review.
-    await signIn('rita');
+    await signIn(session, 'rita', passphrase('rita'));
     await session.waitFor(`[data-testid=open-${PDF}]`);
     assert.equal(await session.text('[data-testid=nav-inbox]'), words.inbox);
     await photograph(lang, 'inbox');
@@ -117,10 +107,10 @@ try {
     await open(PHOTO);
     await session.waitFor('[data-testid=photo-gps]', 30000);
     await photograph(lang, 'review-photo');
-    await signOut();
+    await signOut(session);
 
     // The approver reads the redacted preview of the reviewed DOCX beside the original.
-    await signIn('alex');
+    await signIn(session, 'alex', passphrase('alex'));
     await open(DOCX);
     await session.click('[data-testid=preview-open]');
     await session.waitFor('[data-testid=preview]', 60000);
@@ -129,24 +119,24 @@ try {
     await photograph(lang, 'preview');
     await session.click('[data-testid=preview-close]');
     await photograph(lang, 'sign-off');
-    await signOut();
+    await signOut(session);
 
     // The auditor verifies the chain.
-    await signIn('otto');
+    await signIn(session, 'otto', passphrase('otto'));
     await session.click('[data-testid=nav-audit]');
     assert.equal(await session.text('[data-testid=nav-audit]'), words.audit);
     await session.click('[data-testid=audit-verify]');
     await session.waitFor('[data-testid=audit-chain][data-intact=true]');
     await photograph(lang, 'audit');
-    await signOut();
+    await signOut(session);
 
     // The administrator's settings.
-    await signIn('admin');
+    await signIn(session, 'admin', passphrase('admin'));
     await session.click('[data-testid=nav-settings]');
     await session.waitFor('[data-testid=settings-users]');
     assert.equal(await session.text('[data-testid=nav-settings]'), words.settings);
     await photograph(lang, 'settings');
-    await signOut();
+    await signOut(session);
   }
 } finally {
   await session.end();

@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session, screenshot } from './webdriver.mjs';
+import { signIn, signOut } from './steps.mjs';
 
 const [application, outputDir] = process.argv.slice(2);
 const { VETTED_WORKSPACE: workspace, VETTED_E2E_PICK: picks, VETTED_CLI: cli, VETTED_PYTHON: python } = process.env;
@@ -62,18 +63,7 @@ function pickNext(path) {
   writeFileSync(picks, `${path}\n`);
 }
 
-async function signIn(user) {
-  await session.waitFor('[data-testid=sign-in-submit]');
-  await session.click(`[data-testid=user] option[value=${user}]`);
-  await session.type('[data-testid=passphrase]', passphrase(user));
-  await session.click('[data-testid=sign-in-submit]');
-  await session.waitUntil(`${user} signed in`, () => session.text('[data-testid=signed-in]'), `Signed in as ${user}`);
-}
 
-async function signOut() {
-  await session.click('[data-testid=sign-out]');
-  await session.waitFor('[data-testid=sign-in-submit]');
-}
 
 async function open(document) {
   await session.click('[data-testid=nav-inbox]');
@@ -173,10 +163,10 @@ try {
     await session.waitUntil(`${name} added`, () => session.text('[data-testid=settings-notice]'), `${name} was added.`);
   }
   await step('users-added');
-  await signOut();
+  await signOut(session);
 
   // 2. The drafter imports the PDF and the DOCX with the import button.
-  await signIn('dora');
+  await signIn(session, 'dora', passphrase('dora'));
   for (const [draft, document] of [[PDF, 'D1'], [DOCX, 'D2']]) {
     pickNext(draft);
     await session.click('[data-testid=import]');
@@ -192,11 +182,11 @@ try {
   assert.equal(await ruleOf('export'), 'wrong_state');
   assert.match(await session.text('[data-testid=refusal-export]'), /State: Imported\. Possible only when the state is Approved or Exported\./);
   await step('drafter-refused');
-  await signOut();
+  await signOut(session);
 
   // 4. The reviewer opens the PDF: every finding highlighted, "review complete" refused while
   // any is open.
-  await signIn('rita');
+  await signIn(session, 'rita', passphrase('rita'));
   await open('D1');
   const findings = await openCount();
   assert.ok(findings >= 3, `the PDF has findings (${findings})`);
@@ -268,10 +258,10 @@ try {
   await redactTheRest();
   await sign('submit', 'rita');
   await stateIs('review_complete');
-  await signOut();
+  await signOut(session);
 
   // 5. The approver: the export is refused before approval, and says why.
-  await signIn('alan');
+  await signIn(session, 'alan', passphrase('alan'));
   await open('D1');
   assert.equal(await ruleOf('export'), 'wrong_state');
   assert.match(await session.text('[data-testid=refusal-export]'), /State: Review complete\. Possible only when the state is Approved or Exported\./);
@@ -320,11 +310,11 @@ try {
   assert.ok(Object.keys(docxExport.kinds).length >= 2, `passages and hidden items removed: ${JSON.stringify(docxExport.kinds)}`);
   await step('docx-exported');
   await session.click('[data-testid=export-close]');
-  await signOut();
+  await signOut(session);
 
   // 6. The auditor: read-only in the panel (told why); on the audit screen the chain verifies,
   // with its head hash, and D1's review record is written as CSV through the save dialog.
-  await signIn('otto');
+  await signIn(session, 'otto', passphrase('otto'));
   await open('D1');
   assert.equal(await ruleOf('approve'), 'oversight_role');
   await session.click('[data-testid=language] option[value=zh]');
