@@ -13,6 +13,8 @@
 # Only the stable toolchain is installed here: RUSTC_BOOTSTRAP=1 lets it accept the -Z flags
 # cargo-fuzz passes. No sanitizer by default (`-s none`): vetted-core forbids unsafe code, so
 # AddressSanitizer would mostly slow the search down; set FUZZ_SANITIZER=address to use it.
+# FUZZ_TARGET_DIR puts the build elsewhere than fuzz/target, so a sanitizer build and a plain
+# one can sit side by side instead of rebuilding each other.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo/fuzz"
@@ -56,5 +58,7 @@ if [[ -d "regressions/$target" ]]; then
 fi
 
 export RUSTC_BOOTSTRAP=1
-exec cargo fuzz run --sanitizer "${FUZZ_SANITIZER:-none}" "$target" "$corpus" -- \
+target_dir=()
+[[ -n "${FUZZ_TARGET_DIR:-}" ]] && target_dir=(--target-dir "$FUZZ_TARGET_DIR")
+exec cargo fuzz run --sanitizer "${FUZZ_SANITIZER:-none}" "${target_dir[@]}" "$target" "$corpus" -- \
     -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 "$@"
