@@ -5,10 +5,22 @@
 # land in tests/output/e2e/. Needs what scripts/setup-system.sh installs, plus tauri-driver
 # (installed here with cargo if missing).
 #
-# Overridable: E2E_DISPLAY (default :99), E2E_PORT (4444; the native driver uses E2E_PORT+1).
+# Overridable: E2E_DISPLAY (default :99), E2E_PORT (4444; the native driver uses E2E_PORT+1),
+# E2E_ONLY=NAME runs only tests/e2e/NAME.mjs.
+#
+# E2E_OFFLINE=1 (needs root) runs the journeys in a network namespace of their own, the app's
+# half of the offline guarantee (issue 6 §5; the CLI's half is scripts/offline-workflow.sh):
+# after building (npm may need the registry), the script re-executes itself under `unshare -n`,
+# where the only interface is the loopback. It brings the loopback up, because tauri-driver talks
+# to WebKitWebDriver, and this script to tauri-driver, over HTTP on 127.0.0.1. The loopback is
+# not a network: it is a channel between processes of this namespace, nothing on it leaves the
+# machine, and the namespace has no route anywhere else (checked below before any journey runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
+offline="${E2E_OFFLINE:-0}"
+# Set on the re-execution inside the namespace: the build is done, and the namespace is checked.
+inside_namespace="${E2E_INSIDE_NETNS:-0}"
 
 display="${E2E_DISPLAY:-:99}"
 port="${E2E_PORT:-4444}"
@@ -19,11 +31,36 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked --version '^2'
 fi
 
-echo "e2e: building the UI and the app (debug)" >&2
-(cd ui && npm ci --no-audit --no-fund && npm run build)
-ui/node_modules/.bin/tauri build --debug --no-bundle >&2
+if [ "$inside_namespace" != 1 ]; then
+  echo "e2e: building the UI and the app (debug)" >&2
+  (cd ui && npm ci --no-audit --no-fund && npm run build)
+  ui/node_modules/.bin/tauri build --debug --no-bundle >&2
+fi
 app="$root/target/debug/vetted-app"
 [ -x "$app" ] || { echo "e2e: $app was not built" >&2; exit 1; }
+
+if [ "$offline" = 1 ] && [ "$inside_namespace" != 1 ]; then
+  [ "$(id -u)" = 0 ] || { echo "e2e: E2E_OFFLINE=1 needs root (unshare -n)" >&2; exit 1; }
+  echo "e2e: running the journeys offline, in a network namespace with only the loopback" >&2
+  exec unshare --net env E2E_INSIDE_NETNS=1 bash "$0" "$@"
+fi
+if [ "$inside_namespace" = 1 ]; then
+  ip link set lo up
+  # Prove the isolation before relying on it: the loopback is the only interface, and there is
+  # no route off the machine (a connection to any outside address fails at once).
+  interfaces="$(awk -F: 'NR > 2 { gsub(/ /, "", $1); print $1 }' /proc/net/dev | tr '\n' ' ')"
+  [ "$interfaces" = "lo " ] || { echo "e2e: interfaces besides the loopback: $interfaces" >&2; exit 1; }
+  if [ -n "$(ip route show table all | grep -v ' dev lo ' || true)" ]; then
+    echo "e2e: the namespace has a route off the loopback:" >&2
+    ip route show table all >&2
+    exit 1
+  fi
+  if (exec 3<>/dev/tcp/192.0.2.1/80) 2>/dev/null; then
+    echo "e2e: an outside address answered inside the namespace" >&2
+    exit 1
+  fi
+  echo "e2e: offline: only the loopback is up, no route off the machine" >&2
+fi
 
 rm -rf "$output"
 mkdir -p "$output"
@@ -59,5 +96,11 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
 }
 
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
-node tests/e2e/journey.mjs "$app" "$output"
-node tests/e2e/desk.mjs "$app" "$output"
+# journey NAME: runs tests/e2e/NAME.mjs unless E2E_ONLY names another.
+journey() {
+  if [ -z "${E2E_ONLY:-}" ] || [ "$E2E_ONLY" = "$1" ]; then
+    node "tests/e2e/$1.mjs" "$app" "$output"
+  fi
+}
+journey journey
+journey desk
