@@ -24,10 +24,15 @@ sanitizer="${FUZZ_SANITIZER:-none}"
 logs="$repo/fuzz/logs"
 mkdir -p "$logs"
 
-# Build every target once first, so the first target's clock does not include the compilation.
+# Build every target once first, so that no target's clock includes the compilation, then run
+# the built binaries as they are (FUZZ_NO_BUILD, see scripts/fuzz.sh).
 target_dir=()
 [[ -n "${FUZZ_TARGET_DIR:-}" ]] && target_dir=(--target-dir "$FUZZ_TARGET_DIR")
-(cd "$repo/fuzz" && RUSTC_BOOTSTRAP=1 cargo fuzz build --sanitizer "$sanitizer" "${target_dir[@]}") || exit 1
+# With FUZZ_NO_BUILD=1 already set, the binaries built earlier are used without rebuilding.
+if [[ "${FUZZ_NO_BUILD:-0}" != 1 ]]; then
+    (cd "$repo/fuzz" && RUSTC_BOOTSTRAP=1 cargo fuzz build --sanitizer "$sanitizer" "${target_dir[@]}") || exit 1
+fi
+export FUZZ_NO_BUILD=1
 
 table="$logs/table-$sanitizer.md"
 echo "| target | sanitizer | seconds | total execs | execs/s | cov | ft | crashes |" >"$table"

@@ -57,6 +57,17 @@ if [[ -d "regressions/$target" ]]; then
     cp -t "$corpus" "regressions/$target"/*
 fi
 
+# FUZZ_NO_BUILD=1 runs the target binary already built (by `cargo fuzz build` or an earlier run)
+# as it is, the way `cargo fuzz run` would, without rebuilding it first: on a loaded machine the
+# instrumented build takes longer than the run, and a campaign should not pay it per target.
+if [[ "${FUZZ_NO_BUILD:-0}" == 1 ]]; then
+    binary="${FUZZ_TARGET_DIR:-target}/x86_64-unknown-linux-gnu/release/$target"
+    [[ -x "$binary" ]] || { echo "fuzz.sh: $binary is not built (cargo fuzz build first)" >&2; exit 2; }
+    mkdir -p "artifacts/$target"
+    exec "$binary" -artifact_prefix="artifacts/$target/" -max_total_time="$seconds" -timeout=20 \
+        -rss_limit_mb=2048 -print_final_stats=1 "$@" "$corpus"
+fi
+
 export RUSTC_BOOTSTRAP=1
 target_dir=()
 [[ -n "${FUZZ_TARGET_DIR:-}" ]] && target_dir=(--target-dir "$FUZZ_TARGET_DIR")
