@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the installable Debian package of the desktop app, checks it, and prints its path.
 #
-#   scripts/package.sh        # then, offline: sudo apt install ./target/release/bundle/deb/vetted_*.deb
+#   scripts/package.sh        # then, offline: sudo apt install ./target/release/bundle/deb/Vetted_*.deb
 #
 # A release build of the app (several minutes on 2 cores): run it when a package is wanted, not
 # in CI. Everything it needs is local once scripts/setup-system.sh and `npm ci` have run: the
@@ -17,12 +17,13 @@ ui/node_modules/.bin/tauri build --bundles deb >&2
 deb="$(ls -t target/release/bundle/deb/*.deb 2>/dev/null | head -n 1 || true)"
 [ -n "$deb" ] || { echo "package.sh: tauri build made no .deb under target/release/bundle/deb/" >&2; exit 1; }
 info="$(dpkg-deb --info "$deb")"
-contents="$(dpkg-deb --contents "$deb" | awk '{ print $6 }')"
+# Member paths, with the leading "./" that some tar writers add removed.
+contents="$(dpkg-deb --contents "$deb" | awk '{ print $6 }' | sed 's|^\./||')"
 
 fail() { echo "package.sh: $deb: $*" >&2; exit 1; }
-grep -qx './usr/bin/vetted-app' <<<"$contents" || fail "no ./usr/bin/vetted-app"
-grep -qE '^\./usr/share/applications/[^/]+\.desktop$' <<<"$contents" || fail "no desktop entry"
-grep -qE '^\./usr/share/icons/hicolor/[^/]+/apps/[^/]+\.png$' <<<"$contents" || fail "no icon"
+grep -qx 'usr/bin/vetted-app' <<<"$contents" || fail "no usr/bin/vetted-app"
+grep -qE '^usr/share/applications/[^/]+\.desktop$' <<<"$contents" || fail "no desktop entry"
+grep -qE '^usr/share/icons/hicolor/[^/]+/apps/[^/]+\.png$' <<<"$contents" || fail "no icon"
 depends="$(awk -F': ' '/^ Depends:/ { print $2 }' <<<"$info")"
 [ -n "$depends" ] || fail "no Depends field (the webview library must be one)"
 # Packages whose purpose is network I/O. The webview (libwebkit2gtk) is a dependency and pulls
