@@ -5,11 +5,22 @@
 # land in tests/output/e2e/. Needs what scripts/setup-system.sh installs, plus tauri-driver
 # (installed here with cargo if missing).
 #
-# Overridable: E2E_DISPLAY (default :99), E2E_PORT (4444; the native driver uses E2E_PORT+1),
-# E2E_ONLY (run only the journey of that name, such as `pages`, while iterating).
+# Overridable: E2E_DISPLAY (default :99), E2E_PORT (4444; journeys with a driver of their own
+# use the ports after it), E2E_ONLY="desk admin" runs only the journeys named, in the order below.
+#
+# E2E_OFFLINE=1 (needs root) runs the journeys in a network namespace of their own, the app's
+# half of the offline guarantee (issue 6 §5; the CLI's half is scripts/offline-workflow.sh):
+# after building (npm may need the registry), the script re-executes itself under `unshare -n`,
+# where the only interface is the loopback. It brings the loopback up, because tauri-driver talks
+# to WebKitWebDriver, and this script to tauri-driver, over HTTP on 127.0.0.1. The loopback is
+# not a network: it is a channel between processes of this namespace, nothing on it leaves the
+# machine, and the namespace has no route anywhere else (checked below before any journey runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
+offline="${E2E_OFFLINE:-0}"
+# Set on the re-execution inside the namespace: the build is done, and the namespace is checked.
+inside_namespace="${E2E_INSIDE_NETNS:-0}"
 
 display="${E2E_DISPLAY:-:99}"
 port="${E2E_PORT:-4444}"
@@ -20,11 +31,42 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked --version '^2'
 fi
 
-echo "e2e: building the UI and the app (debug)" >&2
-(cd ui && npm ci --no-audit --no-fund && npm run build)
-ui/node_modules/.bin/tauri build --debug --no-bundle >&2
+if [ "$inside_namespace" != 1 ]; then
+  echo "e2e: building the UI and the app (debug)" >&2
+  (cd ui && npm ci --no-audit --no-fund && npm run build)
+  ui/node_modules/.bin/tauri build --debug --no-bundle >&2
+  # The review, workflow and screens journeys seed and check their workspaces with the CLI.
+  cargo build --locked -p vetted >&2
+fi
+export VETTED_CLI="$root/target/debug/vetted"
+# The pages journey makes its long PDF with reportlab, and the workflow journey reads the DOCX
+# export with python-docx, from the project's venv (made before going offline).
+[ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
 app="$root/target/debug/vetted-app"
 [ -x "$app" ] || { echo "e2e: $app was not built" >&2; exit 1; }
+
+if [ "$offline" = 1 ] && [ "$inside_namespace" != 1 ]; then
+  [ "$(id -u)" = 0 ] || { echo "e2e: E2E_OFFLINE=1 needs root (unshare -n)" >&2; exit 1; }
+  echo "e2e: running the journeys offline, in a network namespace with only the loopback" >&2
+  exec unshare --net env E2E_INSIDE_NETNS=1 bash "$0" "$@"
+fi
+if [ "$inside_namespace" = 1 ]; then
+  ip link set lo up
+  # Prove the isolation before relying on it: the loopback is the only interface, and there is
+  # no route off the machine (a connection to any outside address fails at once).
+  interfaces="$(awk -F: 'NR > 2 { gsub(/ /, "", $1); print $1 }' /proc/net/dev | tr '\n' ' ')"
+  [ "$interfaces" = "lo " ] || { echo "e2e: interfaces besides the loopback: $interfaces" >&2; exit 1; }
+  if [ -n "$(ip route show table all | grep -v ' dev lo ' || true)" ]; then
+    echo "e2e: the namespace has a route off the loopback:" >&2
+    ip route show table all >&2
+    exit 1
+  fi
+  if (exec 3<>/dev/tcp/192.0.2.1/80) 2>/dev/null; then
+    echo "e2e: an outside address answered inside the namespace" >&2
+    exit 1
+  fi
+  echo "e2e: offline: only the loopback is up, no route off the machine" >&2
+fi
 
 rm -rf "$output"
 mkdir -p "$output"
@@ -53,8 +95,6 @@ export VETTED_WORKSPACE="$output/workspace"
 # app it launches inherits it.
 export VETTED_E2E_PICK="$output/dialog-answers"
 : >"$VETTED_E2E_PICK"
-# The pages journey generates its long PDF with reportlab from the project's venv.
-[ -n "${VETTED_PYTHON:-}" ] || source scripts/python-env.sh
 
 tauri-driver --port "$port" --native-port "$((port + 1))" >"$output/tauri-driver.log" 2>&1 &
 pids+=($!)
@@ -67,8 +107,7 @@ curl -sf "http://127.0.0.1:$port/status" >/dev/null || {
 }
 
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
-# E2E_ONLY="desk admin" runs only the journeys named (in this order of the list below); a
-# journey may depend on the workspace an earlier one left (admin needs desk's users).
+# A journey may depend on the workspace an earlier one left (admin needs desk's users).
 wanted() { [ -z "${E2E_ONLY:-}" ] || [[ " $E2E_ONLY " == *" $1 "* ]]; }
 journey() {
   if wanted "$1"; then node "tests/e2e/$1.mjs" "$app" "$output"; fi
@@ -80,10 +119,6 @@ journey desk
 journey pages
 journey intake
 journey admin
-
-# The review and workflow journeys seed and check their workspaces with the CLI.
-cargo build --locked -p vetted >&2
-export VETTED_CLI="$root/target/debug/vetted"
 
 # Runs journey $1 against a tauri-driver of its own on port $2, whose app gets the environment
 # assignments that follow (tauri-driver hands its environment to the app it starts): a journey

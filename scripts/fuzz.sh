@@ -13,6 +13,8 @@
 # Only the stable toolchain is installed here: RUSTC_BOOTSTRAP=1 lets it accept the -Z flags
 # cargo-fuzz passes. No sanitizer by default (`-s none`): vetted-core forbids unsafe code, so
 # AddressSanitizer would mostly slow the search down; set FUZZ_SANITIZER=address to use it.
+# FUZZ_TARGET_DIR puts the build elsewhere than fuzz/target, so a sanitizer build and a plain
+# one can sit side by side instead of rebuilding each other.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo/fuzz"
@@ -55,6 +57,19 @@ if [[ -d "regressions/$target" ]]; then
     cp -t "$corpus" "regressions/$target"/*
 fi
 
+# FUZZ_NO_BUILD=1 runs the target binary already built (by `cargo fuzz build` or an earlier run)
+# as it is, the way `cargo fuzz run` would, without rebuilding it first: on a loaded machine the
+# instrumented build takes longer than the run, and a campaign should not pay it per target.
+if [[ "${FUZZ_NO_BUILD:-0}" == 1 ]]; then
+    binary="${FUZZ_TARGET_DIR:-target}/x86_64-unknown-linux-gnu/release/$target"
+    [[ -x "$binary" ]] || { echo "fuzz.sh: $binary is not built (cargo fuzz build first)" >&2; exit 2; }
+    mkdir -p "artifacts/$target"
+    exec "$binary" -artifact_prefix="artifacts/$target/" -max_total_time="$seconds" -timeout=20 \
+        -rss_limit_mb=2048 -print_final_stats=1 "$@" "$corpus"
+fi
+
 export RUSTC_BOOTSTRAP=1
-exec cargo fuzz run --sanitizer "${FUZZ_SANITIZER:-none}" "$target" "$corpus" -- \
+target_dir=()
+[[ -n "${FUZZ_TARGET_DIR:-}" ]] && target_dir=(--target-dir "$FUZZ_TARGET_DIR")
+exec cargo fuzz run --sanitizer "${FUZZ_SANITIZER:-none}" "${target_dir[@]}" "$target" "$corpus" -- \
     -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 "$@"

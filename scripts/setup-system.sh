@@ -18,8 +18,8 @@ packages=(
   # Test-data generators (python-docx, reportlab come from PyPI in a venv).
   python3-venv
   # Peak memory of the batch-scan and resource-limit tests (/usr/bin/time); unshare -n for the
-  # offline test.
-  time util-linux
+  # offline test, and `ip` to bring the loopback up for the offline app journeys.
+  time util-linux iproute2
 )
 
 missing=()

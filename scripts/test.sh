@@ -22,8 +22,15 @@ cargo test --locked 2>&1 | tee -a "$log"
 cargo test --locked -p vetted-app 2>&1 | tee -a "$log"
 
 # End-to-end journeys in the real webview, headless (Xvfb + tauri-driver); screenshots of each
-# step are left in tests/output/e2e/.
-bash scripts/e2e.sh 2>&1 | tee -a "$log"
+# step are left in tests/output/e2e/. As root (CI is), they run offline, in a network namespace
+# with only the loopback (E2E_OFFLINE=1, see scripts/e2e.sh); unshare needs root, so elsewhere
+# they run with the network, and say so.
+if [ "$(id -u)" = 0 ]; then
+  E2E_OFFLINE=1 bash scripts/e2e.sh 2>&1 | tee -a "$log"
+else
+  echo "test.sh: not root, so the journeys run WITH the network (E2E_OFFLINE=1 needs unshare -n)" | tee -a "$log"
+  bash scripts/e2e.sh 2>&1 | tee -a "$log"
+fi
 
 # Every step above stops the script on a failure (pipefail), so reaching here means none failed.
 cargo_passed=$(grep -oE '^test result: ok\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')

@@ -14,6 +14,9 @@ use super::lexicon::Lexicon;
 use super::pack::{self, MatchSpec, MosaicConfig, PackInfo, RuleSpec, Validator};
 use crate::error::{Error, ErrorKind, Result};
 
+/// The capacity of the pattern set's lazy DFA cache, in bytes (see where the set is built).
+const SET_DFA_CACHE: usize = 64 << 20;
+
 /// The packs shipped in `assets/rules`, compiled into the binary: (file name, TOML).
 const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("classification.toml", include_str!("../../../../assets/rules/classification.toml")),
@@ -264,9 +267,18 @@ impl RuleSet {
         let pattern_set = if sources.is_empty() {
             None
         } else {
-            let set = regex::RegexSet::new(sources).map_err(|e| {
-                Error::new(ErrorKind::Rules, format!("the rule set's patterns do not compile together: {e}"))
-            })?;
+            // The set runs over every byte of every document (an overlapping search, tracking
+            // all the patterns at once), and its lazy DFA meets many states: with the default
+            // cache (a few MiB) it is cleared and rebuilt over and over on a large document,
+            // and building states then costs more than searching. A bigger cache is built
+            // once per scan and reused for every stretch.
+            let set =
+                regex::RegexSetBuilder::new(sources).dfa_size_limit(SET_DFA_CACHE).build().map_err(|e| {
+                    Error::new(
+                        ErrorKind::Rules,
+                        format!("the rule set's patterns do not compile together: {e}"),
+                    )
+                })?;
             Some(set)
         };
         let (context_words, context_word_ids) = automaton(context_terms.ids, MatchKind::Standard)?;

@@ -26,8 +26,10 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(String, TextEncoding)> {
         (encoding_rs::UTF_16LE, rest, TextEncoding::Utf16Le)
     } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         (encoding_rs::UTF_16BE, rest, TextEncoding::Utf16Be)
-    } else if std::str::from_utf8(bytes).is_ok() {
-        (encoding_rs::UTF_8, bytes, TextEncoding::Utf8)
+    } else if let Ok(text) = std::str::from_utf8(bytes) {
+        // Valid UTF-8 as it is, the common case: one validation and one copy, where going
+        // through encoding_rs would validate it a second time.
+        return Ok((text.to_owned(), TextEncoding::Utf8));
     } else {
         (encoding_rs::GB18030, bytes, TextEncoding::Gb18030)
     };
@@ -48,17 +50,16 @@ pub(crate) fn looks_like_text(bytes: &[u8]) -> bool {
         return decode(bytes).is_ok();
     }
     let head = &bytes[..bytes.len().min(8192)];
-    !head.contains(&0) && decode(bytes).is_ok()
+    // Valid UTF-8 (with or without a BOM) is text without decoding it into a copy.
+    !head.contains(&0) && (std::str::from_utf8(bytes).is_ok() || decode(bytes).is_ok())
 }
 
 /// Reads a text file: the text exactly as decoded, one block per non-empty line
 /// (`paragraph` = 1-based line number; the block excludes the line break).
 pub(super) fn read(bytes: &[u8], format: Format) -> Result<Document> {
     let (text, _) = decode(bytes)?;
-    let mut builder = DocumentBuilder::new(format);
-    for (index, c) in text.chars().enumerate() {
-        builder.push(c, Origin::Text { index: index as u32 });
-    }
+    let mut builder = DocumentBuilder::with_capacity(format, text.len(), text.chars().count());
+    builder.push_str(&text, |index| Origin::Text { index: index as u32 });
     let mut start = 0;
     for (number, line) in text.split('\n').enumerate() {
         let content = line.strip_suffix('\r').unwrap_or(line);
