@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session, screenshot } from './webdriver.mjs';
+import { selectPhrase } from './steps.mjs';
 
 const [application, outputDir] = process.argv.slice(2);
 if (!application || !outputDir) {
@@ -33,24 +34,6 @@ async function countsOf(session) {
   const read = async (name) => Number(await session.text(`[data-testid=count-${name}]`));
   return { open: await read('open'), redact: await read('redact'), keep: await read('keep'), manual: await read('manual') };
 }
-
-/** Selects the first occurrence of `phrase` in the text view, as a mouse drag would. */
-const SELECT_PHRASE = `
-  const phrase = arguments[0];
-  const pane = document.querySelector('[data-testid=text]');
-  const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.data.indexOf(phrase);
-    if (at < 0) continue;
-    const range = document.createRange();
-    range.setStart(node, at);
-    range.setEnd(node, at + phrase.length);
-    const selection = window.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    return selection.toString();
-  }
-  return null;`;
 
 const session = await Session.start(driverUrl, application, [draft]);
 try {
@@ -99,7 +82,7 @@ try {
 
   // 3. A passage selected by hand is redacted with the same key.
   const afterFindings = await countsOf(session);
-  assert.equal(await session.execute(SELECT_PHRASE, ['450 万元']), '450 万元');
+  assert.equal(await selectPhrase(session, '450 万元'), '450 万元');
   await session.keys('r');
   await session.waitUntil('counts after selecting and r', () => countsOf(session), { ...afterFindings, manual: 1 });
   assert.equal(await session.text('mark[data-mark=manual]'), '450 万元');

@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session, screenshot } from './webdriver.mjs';
-import { signIn, signOut } from './steps.mjs';
+import { signIn, signOut, selectPhrase } from './steps.mjs';
 
 const [application, outputDir] = process.argv.slice(2);
 const workspace = process.env.VETTED_WORKSPACE;
@@ -71,26 +71,9 @@ async function countsAre(what, expected) {
   await session.waitUntil(what, countsOf, expected);
 }
 
-/** Selects the first occurrence of `phrase` in the text view, as a mouse drag would. */
-const SELECT_PHRASE = `
-  const phrase = arguments[0];
-  const pane = document.querySelector('[data-testid=text]');
-  const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.data.indexOf(phrase);
-    if (at < 0) continue;
-    const range = document.createRange();
-    range.setStart(node, at);
-    range.setEnd(node, at + phrase.length);
-    const selection = window.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    return selection.toString();
-  }
-  return null;`;
-
-
 async function open(document, shown = '[data-testid=text]') {
+  // The inbox draws before its rows arrive: wait for the document's button, not the table.
+  await session.waitFor(`[data-testid=open-${document}]`);
   await session.click(`[data-testid=open-${document}]`);
   await session.waitFor(`[data-testid=workspace-review][data-document=${document}] ${shown}`);
 }
@@ -162,11 +145,11 @@ try {
   await countsAre('kept again', { open: 2, redact: 1, keep: 1, manual: 0 });
 
   // 4. A phrase selected by hand, redacted with `m`; another, everywhere, with `a`.
-  assert.equal(await session.execute(SELECT_PHRASE, ['下月']), '下月');
+  assert.equal(await selectPhrase(session, '下月'), '下月');
   await session.keys('m');
   await countsAre('one passage marked', { open: 2, redact: 1, keep: 1, manual: 1 });
   assert.equal(await session.text('[data-testid=text] mark[data-mark=manual]'), '下月');
-  assert.equal(await session.execute(SELECT_PHRASE, ['开放日']), '开放日');
+  assert.equal(await selectPhrase(session, '开放日'), '开放日');
   await session.keys('a');
   await countsAre('three more passages marked', { open: 2, redact: 1, keep: 1, manual: 4 });
   const marks = await session.execute(
@@ -178,7 +161,7 @@ try {
   // A mark removed by its button, then made again with `r` on the selection.
   await session.click('[data-testid=manual-list] li:first-child [data-testid^=remove-mark-]');
   await countsAre('the mark removed', { open: 2, redact: 1, keep: 1, manual: 3 });
-  assert.equal(await session.execute(SELECT_PHRASE, ['下月']), '下月');
+  assert.equal(await selectPhrase(session, '下月'), '下月');
   await session.keys('r');
   await countsAre('marked again', { open: 2, redact: 1, keep: 1, manual: 4 });
 

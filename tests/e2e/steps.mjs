@@ -1,4 +1,4 @@
-// Steps every workspace journey takes the same way: signing in and out at the desk.
+// Steps the journeys take the same way: signing in and out at the desk, selecting a phrase.
 import { strict as assert } from 'node:assert';
 
 /** Signs `user` in with `passphrase`, in either language. The user list arrives with the desk
@@ -21,4 +21,27 @@ export async function signIn(session, user, passphrase) {
 export async function signOut(session) {
   await session.click('[data-testid=sign-out]');
   await session.waitFor('[data-testid=sign-in-submit]');
+}
+
+/** Selects the first occurrence of `phrase` in the text view, as a mouse drag would, and
+ * returns the text the selection holds (`null` when the phrase is not there). */
+export function selectPhrase(session, phrase) {
+  return session.execute(
+    `const phrase = arguments[0];
+    const pane = document.querySelector('[data-testid=text]');
+    const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.data.indexOf(phrase);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + phrase.length);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return selection.toString();
+    }
+    return null;`,
+    [phrase],
+  );
 }

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session, screenshot } from './webdriver.mjs';
-import { signIn, signOut } from './steps.mjs';
+import { signIn, signOut, selectPhrase } from './steps.mjs';
 
 const [application, outputDir] = process.argv.slice(2);
 const { VETTED_WORKSPACE: workspace, VETTED_E2E_PICK: picks, VETTED_CLI: cli, VETTED_PYTHON: python } = process.env;
@@ -212,21 +212,7 @@ try {
   await session.waitFor(`[data-finding-id="${keptId}"][data-state=keep]`);
 
   // A phrase selected by hand is marked with m.
-  const selected = await session.execute(`
-    const phrase = arguments[0];
-    const pane = document.querySelector('[data-testid=text]');
-    const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.data.indexOf(phrase);
-      if (at < 0) continue;
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + phrase.length);
-      window.getSelection().removeAllRanges();
-      window.getSelection().addRange(range);
-      return window.getSelection().toString();
-    }
-    return null;`, [MARKED]);
+  const selected = await selectPhrase(session, MARKED);
   assert.equal(selected, MARKED);
   await session.keys('m');
   await session.waitUntil('the phrase marked', () => session.text('[data-testid=manual-list] .quote'), MARKED);
