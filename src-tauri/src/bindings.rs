@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use ts_rs::{Config, TS};
 
 use crate::dto::{
-    DeskStatus, DocumentView, FindingView, HiddenItemView, ImportView, InboxRow, OpenCounts, RemovedView,
-    SeverityView, UserView,
+    DeskStatus, DocumentView, FindingView, HiddenItemView, Holder, ImportView, InboxRow, OpenCounts,
+    RemovedView, SeverityView, UserView,
 };
 use crate::error::IpcError;
 use crate::pages::{
@@ -39,6 +39,7 @@ fn declarations() -> String {
         UserView::decl(&config),
         InboxRow::decl(&config),
         OpenCounts::decl(&config),
+        Holder::decl(&config),
         ImportView::decl(&config),
         // The screens' own types follow, one group per screen module.
 

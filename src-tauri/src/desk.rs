@@ -9,9 +9,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use vetted_core::{Error, ErrorKind, FindingStatus, Result, Revision, Role, Session, UserInfo, Workspace};
+use vetted_core::{
+    DocState, Error, ErrorKind, FindingStatus, Result, Revision, Role, Session, SignOffKind, UserInfo,
+    Workspace,
+};
 
-use crate::dto::{DeskStatus, ImportView, InboxRow, OpenCounts, SeverityView, UserView};
+use crate::dto::{DeskStatus, Holder, ImportView, InboxRow, OpenCounts, SeverityView, UserView};
 
 /// The workspace and the session, shared by every command.
 pub struct Desk {
@@ -172,9 +175,11 @@ fn user_of(workspace: &Workspace, session: &Session) -> Result<Option<UserView>>
 fn inbox_row(workspace: &Workspace, revision: &Revision) -> Result<InboxRow> {
     let mut open = OpenCounts::default();
     let mut decided = 0;
+    let mut last_decider = None;
     for reviewed in workspace.findings(revision.document)? {
         if reviewed.status != FindingStatus::Open {
             decided += 1;
+            last_decider = reviewed.decided_by.clone().or(last_decider);
             continue;
         }
         match SeverityView::from(reviewed.finding.severity) {
@@ -194,7 +199,31 @@ fn inbox_row(workspace: &Workspace, revision: &Revision) -> Result<InboxRow> {
         imported_at: revision.imported_at.clone(),
         open,
         decided,
+        holder: holder_of(workspace, revision, last_decider)?,
     })
+}
+
+/// Whose move `revision` is. A review in progress is held by whoever has decided findings in it;
+/// an approved one by its approver, until the export.
+fn holder_of(workspace: &Workspace, revision: &Revision, reviewer: Option<String>) -> Result<Holder> {
+    let approver = || -> Result<Option<String>> {
+        let signoffs = workspace.signoffs(revision.document)?;
+        Ok(signoffs
+            .into_iter()
+            .rev()
+            .find(|s| {
+                s.revision == revision.number && s.kind == SignOffKind::Approved && s.voided_at.is_none()
+            })
+            .map(|s| s.user))
+    };
+    let (role, user) = match revision.state {
+        DocState::Imported | DocState::Rejected => ("reviewer", None),
+        DocState::InReview => ("reviewer", reviewer),
+        DocState::ReviewComplete => ("approver", None),
+        DocState::Approved => ("approver", approver()?),
+        DocState::Exported | DocState::Superseded => ("none", None),
+    };
+    Ok(Holder { role: role.to_string(), user })
 }
 
 impl From<&UserInfo> for UserView {
@@ -263,6 +292,7 @@ mod tests {
             .map(|r| (r.document.as_str(), r.file_name.as_str(), r.state.as_str(), r.drafter.as_str()))
             .collect();
         assert_eq!(rows, vec![("D1", "note.txt", "imported", "li")]);
+        assert_eq!(inbox[0].holder, Holder { role: "reviewer".into(), user: None }, "awaiting a reviewer");
     }
 
     #[test]

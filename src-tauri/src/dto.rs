@@ -204,6 +204,19 @@ pub struct InboxRow {
     pub open: OpenCounts,
     /// Findings already decided.
     pub decided: u32,
+    /// Who holds the document now: whose move it is.
+    pub holder: Holder,
+}
+
+/// Whose move a document is: a role, and the person once one has taken it up (the reviewer who
+/// started deciding, the approver who approved). `role` is `"none"` when the document needs
+/// nobody any more (exported, superseded).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct Holder {
+    /// `"reviewer"`, `"approver"` or `"none"`.
+    pub role: String,
+    /// The user, when one holds it.
+    pub user: Option<String>,
 }
 
 /// Open findings per severity.

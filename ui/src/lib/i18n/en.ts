@@ -43,6 +43,7 @@ export const en = {
   'inbox.revision': 'Rev',
   'inbox.state': 'State',
   'inbox.drafter': 'Drafter',
+  'inbox.holder': 'With',
   'inbox.open': 'Open findings',
   'inbox.decided': 'Decided',
   'inbox.imported_at': 'Imported (UTC)',

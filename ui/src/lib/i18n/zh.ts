@@ -44,6 +44,7 @@ export const zh: Record<MessageKey, string> = {
   'inbox.revision': '版次',
   'inbox.state': '状态',
   'inbox.drafter': '承办人',
+  'inbox.holder': '当前经办',
   'inbox.open': '待定发现项',
   'inbox.decided': '已决定',
   'inbox.imported_at': '导入时间（UTC）',

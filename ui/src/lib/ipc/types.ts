@@ -194,7 +194,11 @@ open: OpenCounts,
 /**
  * Findings already decided.
  */
-decided: number, };
+decided: number, 
+/**
+ * Who holds the document now: whose move it is.
+ */
+holder: Holder, };
 
 export type OpenCounts = { 
 /**
@@ -213,6 +217,16 @@ medium: number,
  * Low.
  */
 low: number, };
+
+export type Holder = { 
+/**
+ * `"reviewer"`, `"approver"` or `"none"`.
+ */
+role: string, 
+/**
+ * The user, when one holds it.
+ */
+user: string | null, };
 
 export type ImportView = { 
 /**
