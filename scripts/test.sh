@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need on a fresh Debian 12 machine and runs every test: the core's
 # unit tests, the integration tests (CLI end to end, independent tools checking what we export),
-# the desktop app's UI and shell tests, and its end-to-end journeys in the real webview.
+# the desktop app's UI and shell tests, its end-to-end journeys in the real webview, and a short
+# run of every fuzz target.
 # Used as-is by CI (.ci/run). Ends with one line counting every test that ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,8 +33,12 @@ else
   bash scripts/e2e.sh 2>&1 | tee -a "$log"
 fi
 
+# A short run of every fuzz target (coverage-guided; the long runs are scripts/fuzz-campaign.sh).
+bash scripts/fuzz-smoke.sh 2>&1 | tee -a "$log"
+
 # Every step above stops the script on a failure (pipefail), so reaching here means none failed.
 cargo_passed=$(grep -oE '^test result: ok\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')
 ui_passed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE '^ +Tests +[0-9]+ passed' | awk '{s += $2} END {print s + 0}')
 journeys=$(grep -c 'journey passed' "$log" || true)
-echo "all: $((cargo_passed + ui_passed + journeys)) passed, 0 failed"
+fuzz_smoke=$(grep -c '^fuzz smoke: .* passed' "$log" || true)
+echo "all: $((cargo_passed + ui_passed + journeys + fuzz_smoke)) passed, 0 failed"

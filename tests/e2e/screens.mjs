@@ -152,3 +152,4 @@ try {
 } finally {
   await session.end();
 }
+console.log('e2e: screens journey passed');
