@@ -522,6 +522,13 @@ mod tests {
         assert!(photo.fields.iter().any(|f| !f.gps && f.label.starts_with("EXIF ")), "{:?}", photo.fields);
     }
 
+    /// A new workspace in `desk` with a drafter, `li`, signed in.
+    fn sign_in_a_drafter(desk: &Desk) {
+        desk.create("admin", "correct horse battery").unwrap();
+        desk.add_user("li", &["drafter".into()], "drafter passphrase").unwrap();
+        desk.sign_in("li", "drafter passphrase").unwrap();
+    }
+
     #[test]
     fn both_kinds_of_source_give_the_pages_the_bytes_and_the_boxes() {
         let dir = tempfile::tempdir().unwrap();
@@ -530,9 +537,7 @@ mod tests {
         let (bench, pages) = (Workbench::default(), Pages::default());
         let desk = Desk::new(Some(dir.path().join("workspace")));
         let id = bench.open(&path).unwrap().id;
-        desk.create("admin", "correct horse battery").unwrap();
-        desk.add_user("li", &["drafter".into()], "drafter passphrase").unwrap();
-        desk.sign_in("li", "drafter passphrase").unwrap();
+        sign_in_a_drafter(&desk);
         assert_eq!(desk.import(&path).unwrap().document, "D1");
         let range = [CharRange { start: 0, end: 11 }];
         for source in [PagesSource::Bench(id), PagesSource::Desk("D1".into())] {
@@ -556,9 +561,7 @@ mod tests {
         std::fs::write(&path, fixture("reportlab.pdf")).unwrap();
         let (bench, pages) = (Workbench::default(), Pages::default());
         let desk = Desk::new(Some(dir.path().join("workspace")));
-        desk.create("admin", "correct horse battery").unwrap();
-        desk.add_user("li", &["drafter".into()], "drafter passphrase").unwrap();
-        desk.sign_in("li", "drafter passphrase").unwrap();
+        sign_in_a_drafter(&desk);
         desk.import(&path).unwrap();
         let source = PagesSource::Desk("D1".into());
         let first = pages.document(&bench, &desk, &source).unwrap();
@@ -573,9 +576,7 @@ mod tests {
         std::fs::write(&path, fixture("reportlab.pdf")).unwrap();
         let (bench, pages) = (Workbench::default(), Pages::default());
         let desk = Desk::new(Some(dir.path().join("workspace")));
-        desk.create("admin", "correct horse battery").unwrap();
-        desk.add_user("li", &["drafter".into()], "drafter passphrase").unwrap();
-        desk.sign_in("li", "drafter passphrase").unwrap();
+        sign_in_a_drafter(&desk);
         desk.import(&path).unwrap();
         let source = PagesSource::Preview("D1".into());
         assert_eq!(pages.view(&bench, &desk, &source).unwrap().pages.len(), 2);

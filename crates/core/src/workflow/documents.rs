@@ -314,19 +314,10 @@ impl Workspace {
             let findings = reviewed_findings(&tx, revision.row_id)?;
             let selected: Vec<&ReviewedFinding> = match which {
                 Selection::All => findings.iter().collect(),
-                Selection::Ids(ids) => {
-                    let mut selected = Vec::new();
-                    for id in ids {
-                        let finding = findings.iter().find(|f| f.finding.id == *id).ok_or_else(|| {
-                            Error::new(
-                                ErrorKind::NotFound,
-                                format!("{document} revision {} has no finding #{id}", revision.number),
-                            )
-                        })?;
-                        selected.push(finding);
-                    }
-                    selected
-                }
+                Selection::Ids(ids) => ids
+                    .iter()
+                    .map(|id| finding_numbered(&findings, *id, document, revision.number))
+                    .collect::<Result<_>>()?,
             };
             let (action, shared_reason) = match decision {
                 Decision::Redact { reason: Some(typed) } => {
@@ -487,12 +478,7 @@ impl Workspace {
             let findings = reviewed_findings(&tx, revision.row_id)?;
             let mut reopened = Vec::new();
             for id in ids {
-                let finding = findings.iter().find(|f| f.finding.id == *id).ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::NotFound,
-                        format!("{document} revision {} has no finding #{id}", revision.number),
-                    )
-                })?;
+                let finding = finding_numbered(&findings, *id, document, revision.number)?;
                 if finding.status != FindingStatus::Open {
                     tx.execute(
                         "DELETE FROM decisions WHERE revision_id = ?1 AND finding = ?2",
@@ -843,6 +829,18 @@ pub(super) fn marks_of(conn: &Connection, revision_id: i64) -> Result<Vec<Mark>>
         marks.push(Mark { id, target, reason, marked_by });
     }
     Ok(marks)
+}
+
+/// Finding `#id` of a revision's findings, or `not_found` naming the document and revision.
+fn finding_numbered(
+    findings: &[ReviewedFinding],
+    id: u32,
+    document: DocumentId,
+    revision: u32,
+) -> Result<&ReviewedFinding> {
+    findings.iter().find(|f| f.finding.id == id).ok_or_else(|| {
+        Error::new(ErrorKind::NotFound, format!("{document} revision {revision} has no finding #{id}"))
+    })
 }
 
 #[cfg(test)]
